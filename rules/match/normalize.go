@@ -10,8 +10,8 @@ import (
 // Text is a normalized text and the way back to the original.
 type Text struct {
 	Norm []byte
-	// Orig[i] is the index of the original code point that byte i of Norm
-	// came from.
+	// Orig[i] is the byte offset in the original text of the code point
+	// that byte i of Norm came from.
 	Orig []int32
 }
 
@@ -32,9 +32,8 @@ func Normalize(t *Text, s string) {
 	var buf [utf8.UTFMax * 4]byte
 	pendingSpace := false
 	var last rune = -1 // last rune written, -1 at the start
-	idx := int32(-1)
-	for _, r := range s {
-		idx++
+	for i, r := range s {
+		idx := int32(i)
 		var mapped []rune
 		var one [1]rune
 		switch {

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/zhijian-qa/zhijian/rules"
+	"github.com/zhijian-qa/zhijian/rules/packs"
+	"github.com/zhijian-qa/zhijian/schemas"
+	"github.com/zhijian-qa/zhijian/scorers"
+	"github.com/zhijian-qa/zhijian/scorers/rule"
+)
+
+func runScore(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	pack := fs.String("pack", "", "pack id or file (default: every shipped pack, chosen by the interaction's language)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: zhijian score [--pack ID|PATH] [FILE|-]...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	router, err := newRouter(*pack)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
+		return 1
+	}
+	inputs := fs.Args()
+	if len(inputs) == 0 {
+		inputs = []string{"-"}
+	}
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	failed := 0
+	for _, name := range inputs {
+		err := eachInteraction(e, name, func(in *schemas.Interaction) error {
+			runner, err := router.For(in)
+			if err != nil {
+				return err
+			}
+			return enc.Encode(runner.Score(ctx, in, rules.TurnMetrics(in)))
+		}, func(err error) { failed++; fmt.Fprintln(e.stderr, err) })
+		if err != nil {
+			fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
+			return 1
+		}
+	}
+	if failed > 0 {
+		out.Flush()
+		fmt.Fprintf(e.stderr, "zhijian score: %d interaction(s) could not be scored\n", failed)
+		return 1
+	}
+	return 0
+}
+
+// eachInteraction decodes every interaction in a file ("-" is stdin). Bad
+// records go to bad and reading goes on; the error is for I/O failures.
+func eachInteraction(e *env, name string, fn func(*schemas.Interaction) error, bad func(error)) error {
+	var r io.Reader = e.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	rd := schemas.NewReader(r, name)
+	for {
+		in, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var rec *schemas.RecordError
+		switch {
+		case errors.As(err, &rec):
+			bad(err)
+		case err != nil:
+			return fmt.Errorf("read %s: %w", name, err)
+		default:
+			if err := fn(in); err != nil {
+				bad(fmt.Errorf("%s: interaction %s: %w", name, in.ID, err))
+			}
+		}
+	}
+}
+
+// newRouter loads one pack (by id or path) or every shipped pack.
+func newRouter(ref string) (*scorers.Router, error) {
+	var progs []*rules.Program
+	if ref != "" {
+		p, err := packs.Load(ref)
+		if err != nil {
+			return nil, err
+		}
+		progs = append(progs, p)
+	} else {
+		all, err := packs.All()
+		if err != nil {
+			return nil, err
+		}
+		progs = all
+	}
+	runners := make([]*scorers.Runner, 0, len(progs))
+	for _, p := range progs {
+		var reg scorers.Registry
+		if err := reg.Register(rule.Name, rule.New(p)); err != nil {
+			return nil, err
+		}
+		runners = append(runners, scorers.NewRunner(scorers.CardOf(p.Pack), &reg, version))
+	}
+	return scorers.NewRouter(runners...), nil
+}

@@ -1,0 +1,428 @@
+package rules
+
+import (
+	"math"
+	"regexp"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/zhijian-qa/zhijian/rules/match"
+	"github.com/zhijian-qa/zhijian/schemas"
+)
+
+// tri is a three-valued truth: a condition may be undecidable from the data.
+type tri uint8
+
+const (
+	no tri = iota
+	yes
+	unknown
+)
+
+// hit is one piece of evidence. Text hits have a byte span of the turn's
+// text (start >= 0); timing hits span turns and milliseconds.
+type hit struct {
+	turn, turnTo   int32
+	start, end     int32 // byte offsets in the turn's text; -1 for timing hits
+	startMS, endMS int64
+}
+
+// outcome is a condition's value and the hits behind it. measure, when not
+// NaN, is the value a bound condition measured (for the rationale).
+type outcome struct {
+	val     tri
+	hits    []hit
+	measure float64
+	unit    string
+}
+
+type node interface {
+	eval(s *state) outcome
+}
+
+// state is the per-interaction scratch space, pooled by the Program.
+type state struct {
+	p       *Program
+	in      *schemas.Interaction
+	m       *schemas.Metrics
+	hasText bool
+
+	norm    []match.Text
+	raw     []match.Match
+	matches []tmatch // every phrase match, by turn, then end
+	ord     []int32  // ordinal of each turn among its speaker's turns
+	count   [16]int32
+	arena   []hit
+
+	named    []outcome
+	namedSet []bool
+	scen     []outcome
+	scenSet  []bool
+
+	sentDone bool
+	sentHits []sentHit
+}
+
+type tmatch struct {
+	phrase         int32
+	turn           int32
+	nstart, nend   int32 // normalized bytes
+	ostart, oend   int32 // original bytes
+}
+
+type sentHit struct {
+	negative bool
+	h        hit
+}
+
+var statePool = sync.Pool{New: func() any { return &state{} }}
+
+func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
+	s := statePool.Get().(*state)
+	s.p, s.in, s.m = p, in, m
+	s.hasText = len(in.Turns) > 0
+	s.matches, s.arena, s.sentHits, s.sentDone = s.matches[:0], s.arena[:0], s.sentHits[:0], false
+	s.named = resize(s.named, len(p.named))
+	s.namedSet = resizeBool(s.namedSet, len(p.named))
+	s.scen = resize(s.scen, len(p.scenarios))
+	s.scenSet = resizeBool(s.scenSet, len(p.scenarios))
+	s.count = [16]int32{}
+	if cap(s.ord) < len(in.Turns) {
+		s.ord = make([]int32, len(in.Turns))
+	}
+	s.ord = s.ord[:len(in.Turns)]
+	for len(s.norm) < len(in.Turns) {
+		s.norm = append(s.norm, match.Text{})
+	}
+	for i := range in.Turns {
+		t := &in.Turns[i]
+		b := speakerBit(t.Speaker)
+		s.ord[i] = s.count[b]
+		s.count[b]++
+		nt := &s.norm[i]
+		nt.Reset()
+		match.Normalize(nt, t.Text)
+		s.raw = p.matcher.Find(nt.Norm, s.raw[:0])
+		for _, x := range s.raw {
+			ostart := nt.Orig[x.Start]
+			last := nt.Orig[x.End-1]
+			_, size := utf8.DecodeRuneInString(t.Text[last:])
+			s.matches = append(s.matches, tmatch{phrase: x.Phrase, turn: int32(i),
+				nstart: x.Start, nend: x.End, ostart: ostart, oend: last + int32(size)})
+		}
+	}
+	return s
+}
+
+func (s *state) release() {
+	s.p, s.in, s.m = nil, nil, nil
+	statePool.Put(s)
+}
+
+func resize(o []outcome, n int) []outcome {
+	if cap(o) < n {
+		return make([]outcome, n)
+	}
+	return o[:n]
+}
+
+func resizeBool(b []bool, n int) []bool {
+	if cap(b) < n {
+		b = make([]bool, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+// keep returns a slice of the arena holding hs, so outcomes need no
+// allocations of their own once the arena has grown.
+func (s *state) keep(hs ...hit) []hit {
+	start := len(s.arena)
+	s.arena = append(s.arena, hs...)
+	return s.arena[start:len(s.arena):len(s.arena)]
+}
+
+func (s *state) textHit(m *tmatch) hit {
+	t := &s.in.Turns[m.turn]
+	return hit{turn: m.turn, turnTo: m.turn, start: m.ostart, end: m.oend, startMS: t.StartMS, endMS: max(t.EndMS, t.StartMS)}
+}
+
+func (s *state) turnHit(i int, startMS, endMS int64) hit {
+	return hit{turn: int32(i), turnTo: int32(i), start: -1, end: -1, startMS: startMS, endMS: endMS}
+}
+
+// scope selects turns.
+type scope struct {
+	speakers              uint8
+	firstTurns, lastTurns int
+	firstMS, lastMS       int64
+	firstPct, lastPct     float64
+}
+
+func (sc *scope) admits(s *state, i int) bool {
+	t := &s.in.Turns[i]
+	b := speakerBit(t.Speaker)
+	if sc.speakers != 0 && sc.speakers&b == 0 {
+		return false
+	}
+	ord, n := int32(i), int32(len(s.in.Turns))
+	if sc.speakers != 0 {
+		ord = s.ord[i]
+		n = 0
+		for bit := uint8(1); bit <= 8; bit <<= 1 {
+			if sc.speakers&bit != 0 {
+				n += s.count[bit]
+			}
+		}
+		if sc.speakers&(sc.speakers-1) != 0 { // several speakers: count turns of any of them
+			ord = 0
+			for j := 0; j < i; j++ {
+				if sc.speakers&speakerBit(s.in.Turns[j].Speaker) != 0 {
+					ord++
+				}
+			}
+		}
+	}
+	if sc.firstTurns > 0 && ord >= int32(sc.firstTurns) {
+		return false
+	}
+	if sc.lastTurns > 0 && ord < n-int32(sc.lastTurns) {
+		return false
+	}
+	dur := s.m.DurationMS
+	if sc.firstMS > 0 && t.StartMS >= sc.firstMS {
+		return false
+	}
+	if sc.lastMS > 0 && t.StartMS < dur-sc.lastMS {
+		return false
+	}
+	if sc.firstPct > 0 || sc.lastPct > 0 {
+		// Position in the call: by time when known, else by turn index.
+		pos := float64(i) / float64(max(len(s.in.Turns)-1, 1))
+		if dur > 0 {
+			pos = float64(t.StartMS) / float64(dur)
+		}
+		if sc.firstPct > 0 && pos > sc.firstPct {
+			return false
+		}
+		if sc.lastPct > 0 && pos < 1-sc.lastPct {
+			return false
+		}
+	}
+	return true
+}
+
+type textNode struct {
+	scope    scope
+	group    map[int32]uint16 // during compilation
+	groupOf  []uint16         // phrase id → group (1-based), 0 when not used
+	groups   int
+	re       *regexp.Regexp
+	matchAll bool
+	min, max int
+	negate   bool
+}
+
+func (n *textNode) eval(s *state) outcome {
+	if !s.hasText {
+		return outcome{val: unknown, measure: math.NaN()}
+	}
+	var seen [64]bool
+	var seenMore []bool
+	if n.groups > len(seen) {
+		seenMore = make([]bool, n.groups+1)
+	}
+	mark := func(g int) {
+		if seenMore != nil {
+			seenMore[g] = true
+		} else if g < len(seen) {
+			seen[g] = true
+		}
+	}
+	start := len(s.arena)
+	for i := range s.matches {
+		m := &s.matches[i]
+		g := n.groupOf[m.phrase]
+		if g == 0 || !n.scope.admits(s, int(m.turn)) {
+			continue
+		}
+		mark(int(g))
+		s.arena = append(s.arena, s.textHit(m))
+	}
+	if n.re != nil {
+		for i := range s.in.Turns {
+			if !n.scope.admits(s, i) {
+				continue
+			}
+			t := &s.in.Turns[i]
+			for _, loc := range n.re.FindAllStringIndex(t.Text, -1) {
+				if loc[1] == loc[0] {
+					continue
+				}
+				mark(n.groups)
+				s.arena = append(s.arena, hit{turn: int32(i), turnTo: int32(i), start: int32(loc[0]), end: int32(loc[1]),
+					startMS: t.StartMS, endMS: max(t.EndMS, t.StartMS)})
+			}
+		}
+	}
+	hits := s.arena[start:len(s.arena):len(s.arena)]
+	holds := len(hits) >= n.min && (n.max < 0 || len(hits) <= n.max)
+	if n.matchAll {
+		for g := 1; g <= n.groups; g++ {
+			ok := g < len(seen) && seen[g]
+			if seenMore != nil {
+				ok = seenMore[g]
+			}
+			holds = holds && ok
+		}
+	}
+	if n.negate {
+		holds = !holds
+	}
+	return outcome{val: boolTri(holds), hits: hits, measure: math.NaN()}
+}
+
+func boolTri(b bool) tri {
+	if b {
+		return yes
+	}
+	return no
+}
+
+type sentimentNode struct {
+	scope    scope
+	positive bool
+	min      int
+}
+
+func (n *sentimentNode) eval(s *state) outcome {
+	if !s.hasText {
+		return outcome{val: unknown, measure: math.NaN()}
+	}
+	s.sentiment()
+	start := len(s.arena)
+	for _, h := range s.sentHits {
+		if h.negative != n.positive && n.scope.admits(s, int(h.h.turn)) {
+			s.arena = append(s.arena, h.h)
+		}
+	}
+	hits := s.arena[start:len(s.arena):len(s.arena)]
+	return outcome{val: boolTri(len(hits) >= n.min), hits: hits, measure: math.NaN()}
+}
+
+// sentiment finds the emotion hits of every turn once: a negative phrase
+// counts unless a negator ends within the window before it; a negated
+// positive phrase counts as negative.
+func (s *state) sentiment() {
+	if s.sentDone {
+		return
+	}
+	s.sentDone = true
+	spec := s.p.sentiment
+	if spec == nil {
+		return
+	}
+	for i := range s.matches {
+		m := &s.matches[i]
+		k := spec.kind[m.phrase]
+		if k&(sentNeg|sentPos) == 0 {
+			continue
+		}
+		negated := false
+		for j := i - 1; j >= 0 && s.matches[j].turn == m.turn; j-- {
+			x := &s.matches[j]
+			if spec.kind[x.phrase]&sentNegator == 0 || x.nend > m.nstart {
+				continue
+			}
+			gap := utf8.RuneCount(s.norm[m.turn].Norm[x.nend:m.nstart])
+			if gap <= spec.window {
+				negated = true
+				break
+			}
+		}
+		negative := k&sentNeg != 0
+		if negated {
+			negative = !negative
+			if k&sentPos == 0 {
+				continue // "不生气" is not an emotion hit at all
+			}
+		}
+		s.sentHits = append(s.sentHits, sentHit{negative: negative, h: s.textHit(m)})
+	}
+}
+
+type boolNode struct {
+	any  bool
+	kids []node
+}
+
+func (n *boolNode) eval(s *state) outcome {
+	var collected []hit
+	sawUnknown := false
+	for _, k := range n.kids {
+		o := k.eval(s)
+		switch {
+		case o.val == unknown:
+			sawUnknown = true
+		case o.val == yes && n.any:
+			return outcome{val: yes, hits: o.hits, measure: o.measure, unit: o.unit}
+		case o.val == no && !n.any:
+			return outcome{val: no, hits: o.hits, measure: o.measure, unit: o.unit}
+		case o.val == yes:
+			collected = append(collected, o.hits...)
+		}
+	}
+	if sawUnknown {
+		return outcome{val: unknown, measure: math.NaN()}
+	}
+	if n.any {
+		return outcome{val: no, measure: math.NaN()}
+	}
+	return outcome{val: yes, hits: s.keep(collected...), measure: math.NaN()}
+}
+
+type notNode struct{ kid node }
+
+func (n *notNode) eval(s *state) outcome {
+	o := n.kid.eval(s)
+	switch o.val {
+	case yes:
+		o.val = no
+	case no:
+		o.val = yes
+	}
+	return o
+}
+
+type refNode struct{ index int }
+
+func (n *refNode) eval(s *state) outcome {
+	if !s.namedSet[n.index] {
+		s.named[n.index] = s.p.named[n.index].eval(s)
+		s.namedSet[n.index] = true
+	}
+	return s.named[n.index]
+}
+
+type scenarioNode struct {
+	index int
+	name  string
+}
+
+func (n *scenarioNode) eval(s *state) outcome {
+	o := s.scenario(n.index)
+	if o.val != yes && s.in.Metadata["scenario"] == n.name {
+		return outcome{val: yes, measure: math.NaN()}
+	}
+	return o
+}
+
+func (s *state) scenario(i int) outcome {
+	if !s.scenSet[i] {
+		s.scen[i] = s.p.scenarios[i].n.eval(s)
+		s.scenSet[i] = true
+	}
+	return s.scen[i]
+}
+

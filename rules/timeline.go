@@ -1,0 +1,151 @@
+package rules
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/zhijian-qa/zhijian/schemas"
+)
+
+// Thresholds used when timing is derived from turn offsets.
+const (
+	minSilenceMS = 3000  // shorter gaps are pauses, not silence
+	minHoldMS    = 10000 // a gap this long that the agent ends is a hold
+)
+
+// TurnMetrics derives timing metrics from turn offsets. Turn durations
+// (talk time, overtalk, speech rate) need end_ms on most turns; silences
+// and holds need only starts.
+func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
+	m := &schemas.Metrics{Source: "turns", AgentTalkRatio: -1, RateUnit: rateUnit(in.Language)}
+	turns := in.Turns
+	talkers := 0
+	for i := range turns {
+		t := &turns[i]
+		if t.Speaker == schemas.Agent || t.Speaker == schemas.Customer {
+			talkers++
+			if t.EndMS > t.StartMS {
+				m.TimedTurns++
+			}
+		}
+	}
+	timed := talkers > 0 && m.TimedTurns*2 >= talkers
+	var lastEnd int64
+	var agentUnits, customerUnits int
+	var otherEnd [2]int64 // latest end of agent (0) and customer (1) turns
+	for i := range turns {
+		t := &turns[i]
+		end := max(t.EndMS, t.StartMS)
+		if i > 0 && t.StartMS-lastEnd >= minSilenceMS {
+			seg := schemas.Segment{StartMS: lastEnd, EndMS: t.StartMS, Turn: i}
+			m.Silences = append(m.Silences, seg)
+			m.LongestSilenceMS = max(m.LongestSilenceMS, seg.EndMS-seg.StartMS)
+			if t.Speaker == schemas.Agent && seg.EndMS-seg.StartMS >= minHoldMS {
+				m.Holds = append(m.Holds, seg)
+			}
+		}
+		lastEnd = max(lastEnd, end)
+		if !timed {
+			continue
+		}
+		self, other := 0, 1
+		switch t.Speaker {
+		case schemas.Agent:
+			m.AgentTalkMS += t.DurationMS()
+			agentUnits += SpeechUnits(t.Text)
+		case schemas.Customer:
+			self, other = 1, 0
+			m.CustomerTalkMS += t.DurationMS()
+			customerUnits += SpeechUnits(t.Text)
+		default:
+			continue
+		}
+		if t.EndMS > t.StartMS && t.StartMS < otherEnd[other] {
+			m.Overtalks = append(m.Overtalks, schemas.Overtalk{
+				Segment: schemas.Segment{StartMS: t.StartMS, EndMS: min(t.EndMS, otherEnd[other]), Turn: i},
+				By:      t.Speaker,
+			})
+		}
+		otherEnd[self] = max(otherEnd[self], t.EndMS)
+	}
+	if !timed {
+		m.Silences, m.LongestSilenceMS = nil, 0 // gaps between messages are not dead air
+	}
+	m.DurationMS = lastEnd
+	if !in.EndedAt.IsZero() && !in.StartedAt.IsZero() {
+		m.DurationMS = max(m.DurationMS, in.EndedAt.Sub(in.StartedAt).Milliseconds())
+	}
+	if total := m.AgentTalkMS + m.CustomerTalkMS; timed && total > 0 {
+		m.AgentTalkRatio = float64(m.AgentTalkMS) / float64(total)
+	}
+	if m.AgentTalkMS > 0 {
+		m.AgentRate = float64(agentUnits) / (float64(m.AgentTalkMS) / 60000)
+	}
+	if m.CustomerTalkMS > 0 {
+		m.CustomerRate = float64(customerUnits) / (float64(m.CustomerTalkMS) / 60000)
+	}
+	m.Responses = responses(turns, []schemas.Speaker{schemas.Agent, schemas.Bot})
+	return m
+}
+
+func rateUnit(lang string) string {
+	if isChinese(lang) {
+		return "chars/min"
+	}
+	return "words/min"
+}
+
+func isChinese(lang string) bool {
+	return strings.HasPrefix(strings.ToLower(lang), "zh")
+}
+
+// SpeechUnits counts what speech rate is measured in: each CJK character,
+// and each run of other letters or digits (a word).
+func SpeechUnits(s string) int {
+	n, inWord := 0, false
+	for _, r := range s {
+		switch {
+		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+			n++
+			inWord = false
+		case r < utf8.RuneSelf && ('a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9' || r == '\''),
+			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if !inWord {
+				n++
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return n
+}
+
+// responses finds, for each run of customer messages, the wait until the
+// next turn by one of responders.
+func responses(turns []schemas.Turn, responders []schemas.Speaker) []schemas.Response {
+	var out []schemas.Response
+	asked := -1
+	for i := range turns {
+		t := &turns[i]
+		if t.Speaker == schemas.Customer {
+			if asked < 0 {
+				asked = i
+			}
+			continue
+		}
+		if asked < 0 {
+			continue
+		}
+		for _, r := range responders {
+			if t.Speaker == r {
+				out = append(out, schemas.Response{Asked: asked, Turn: i,
+					WaitMS: t.StartMS - turns[asked].StartMS, Responder: t.Speaker})
+				asked = -1
+				break
+			}
+		}
+	}
+	return out
+}

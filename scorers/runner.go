@@ -1,0 +1,119 @@
+package scorers
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/zhijian-qa/zhijian/schemas"
+)
+
+// Runner scores interactions against one scorecard with a set of scorers.
+type Runner struct {
+	card     Card
+	reg      *Registry
+	names    []string
+	version  string
+	now      func() time.Time
+	itemInfo map[string]sectionItem
+}
+
+type sectionItem struct {
+	section string
+	item    Item
+}
+
+// NewRunner returns a runner for card. version is the engine version
+// written in results.
+func NewRunner(card Card, reg *Registry, version string) *Runner {
+	r := &Runner{card: card, reg: reg, names: reg.Names(), version: version, now: time.Now,
+		itemInfo: map[string]sectionItem{}}
+	for _, s := range card.Sections {
+		for _, it := range s.Items {
+			r.itemInfo[it.ID] = sectionItem{s.ID, it}
+		}
+	}
+	return r
+}
+
+// Card returns the runner's scorecard.
+func (r *Runner) Card() *Card { return &r.card }
+
+// Score runs every scorer on in and aggregates a Result. m holds timing
+// metrics; scorer failures do not fail the call: their items are
+// not_evaluated and their status says why.
+func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.Metrics) *schemas.Result {
+	outs := make([]*Output, len(r.names))
+	errs := make([]error, len(r.names))
+	input := &Input{Interaction: in, Metrics: m}
+	if len(r.names) == 1 {
+		outs[0], errs[0] = safeScore(ctx, r.reg.byName[r.names[0]], input)
+	} else {
+		var wg sync.WaitGroup
+		for i, name := range r.names {
+			wg.Go(func() { outs[i], errs[i] = safeScore(ctx, r.reg.byName[name], input) })
+		}
+		wg.Wait()
+	}
+
+	res := &schemas.Result{
+		InteractionID: in.ID, Tenant: in.Tenant, Channel: in.Channel, Language: in.Language,
+		Queue: in.Queue, AgentID: in.Agent.ID, Team: in.Agent.Team, StartedAt: in.StartedAt,
+		Scorecard: r.card.ID, ScorecardVersion: r.card.Version, Metrics: m,
+		Scorers: make(map[string]schemas.ScorerStatus, len(r.names)), EngineVersion: r.version,
+		ProcessedAt: r.now().UTC(),
+	}
+	if len(in.Turns) > 0 {
+		res.TranscriptSource = "supplied"
+	}
+	found := make(map[string]schemas.Finding, len(r.itemInfo))
+	why := "no scorer evaluates this item"
+	for i, name := range r.names {
+		if errs[i] != nil {
+			res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerError, Reason: errs[i].Error()}
+			why = fmt.Sprintf("scorer %s failed: %v", name, errs[i])
+			continue
+		}
+		res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerOK}
+		o := outs[i]
+		for _, f := range o.Findings {
+			if _, ok := r.itemInfo[f.Item]; ok {
+				found[f.Item] = f
+			}
+		}
+		res.Scenarios = append(res.Scenarios, o.Scenarios...)
+		res.Risks = append(res.Risks, o.Risks...)
+		if o.Sentiment != nil {
+			res.Sentiment = o.Sentiment
+		}
+	}
+	res.Findings = make([]schemas.Finding, 0, len(r.itemInfo))
+	for _, s := range r.card.Sections {
+		for _, it := range s.Items {
+			f, ok := found[it.ID]
+			if !ok {
+				f = schemas.Finding{Item: it.ID, Section: s.ID, Kind: "rule", Verdict: schemas.NotEvaluated,
+					MaxPoints: it.Points, Severity: it.Severity, Evidence: []schemas.Evidence{}, Rationale: why}
+			}
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	r.card.aggregate(res)
+	return res
+}
+
+// safeScore turns a scorer's panic into an error: one bad scorer must not
+// take the worker down.
+func safeScore(ctx context.Context, s Scorer, in *Input) (out *Output, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("scorer panicked: %v", p)
+		}
+	}()
+	out, err = s.Score(ctx, in)
+	if err == nil && out == nil {
+		err = fmt.Errorf("scorer returned no output")
+	}
+	return out, err
+}
