@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/zhijian-qa/zhijian/rules/match"
@@ -64,10 +65,10 @@ type state struct {
 }
 
 type tmatch struct {
-	phrase         int32
-	turn           int32
-	nstart, nend   int32 // normalized bytes
-	ostart, oend   int32 // original bytes
+	phrase       int32
+	turn         int32
+	nstart, nend int32 // normalized bytes
+	ostart, oend int32 // original bytes
 }
 
 type sentHit struct {
@@ -311,9 +312,11 @@ func (n *sentimentNode) eval(s *state) outcome {
 	return outcome{val: boolTri(len(hits) >= n.min), hits: hits, measure: math.NaN()}
 }
 
-// sentiment finds the emotion hits of every turn once: a negative phrase
-// counts unless a negator ends within the window before it; a negated
-// positive phrase counts as negative.
+// sentiment finds the emotion hits of every turn once. A phrase inside a
+// longer emotion phrase does not count on its own ("满意" in "不满意"). A
+// negator ending at most window characters before a phrase, with no
+// punctuation between, negates it: a negated negative phrase is no hit
+// ("不生气"), a negated positive one counts as negative ("not happy").
 func (s *state) sentiment() {
 	if s.sentDone {
 		return
@@ -323,33 +326,62 @@ func (s *state) sentiment() {
 	if spec == nil {
 		return
 	}
+	isEmotion := func(m *tmatch) bool { return spec.kind[m.phrase]&(sentNeg|sentPos) != 0 }
 	for i := range s.matches {
 		m := &s.matches[i]
-		k := spec.kind[m.phrase]
-		if k&(sentNeg|sentPos) == 0 {
+		if !isEmotion(m) || s.insideLonger(i, isEmotion) {
 			continue
 		}
+		k := spec.kind[m.phrase]
 		negated := false
+		text := s.in.Turns[m.turn].Text
 		for j := i - 1; j >= 0 && s.matches[j].turn == m.turn; j-- {
 			x := &s.matches[j]
-			if spec.kind[x.phrase]&sentNegator == 0 || x.nend > m.nstart {
+			if spec.kind[x.phrase]&sentNegator == 0 || x.nend > m.nstart || x.oend > m.ostart {
 				continue
 			}
-			gap := utf8.RuneCount(s.norm[m.turn].Norm[x.nend:m.nstart])
-			if gap <= spec.window {
+			between := text[x.oend:m.ostart]
+			if utf8.RuneCountInString(between) <= spec.window && !hasBreak(between) {
 				negated = true
 				break
 			}
 		}
 		negative := k&sentNeg != 0
 		if negated {
-			negative = !negative
 			if k&sentPos == 0 {
-				continue // "不生气" is not an emotion hit at all
+				continue
 			}
+			negative = true
 		}
 		s.sentHits = append(s.sentHits, sentHit{negative: negative, h: s.textHit(m)})
 	}
+}
+
+// insideLonger reports whether match i lies within a longer match of the
+// same turn that keep accepts.
+func (s *state) insideLonger(i int, keep func(*tmatch) bool) bool {
+	m := &s.matches[i]
+	for j := range s.matches {
+		x := &s.matches[j]
+		if j == i || x.turn != m.turn || !keep(x) {
+			continue
+		}
+		if x.nstart <= m.nstart && x.nend >= m.nend && x.nend-x.nstart > m.nend-m.nstart {
+			return true
+		}
+	}
+	return false
+}
+
+// hasBreak reports whether s holds punctuation: negation does not reach
+// across it ("没有了，谢谢").
+func hasBreak(s string) bool {
+	for _, r := range s {
+		if unicode.IsPunct(r) {
+			return true
+		}
+	}
+	return false
 }
 
 type boolNode struct {
@@ -425,4 +457,3 @@ func (s *state) scenario(i int) outcome {
 	}
 	return s.scen[i]
 }
-

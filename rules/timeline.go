@@ -11,7 +11,7 @@ import (
 // Thresholds used when timing is derived from turn offsets.
 const (
 	minSilenceMS = 3000  // shorter gaps are pauses, not silence
-	minHoldMS    = 10000 // a gap this long that the agent ends is a hold
+	minHoldMS    = 10000 // a gap this long that the agent ends after speaking last is a hold
 )
 
 // TurnMetrics derives timing metrics from turn offsets. Turn durations
@@ -41,7 +41,7 @@ func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
 			seg := schemas.Segment{StartMS: lastEnd, EndMS: t.StartMS, Turn: i}
 			m.Silences = append(m.Silences, seg)
 			m.LongestSilenceMS = max(m.LongestSilenceMS, seg.EndMS-seg.StartMS)
-			if t.Speaker == schemas.Agent && seg.EndMS-seg.StartMS >= minHoldMS {
+			if t.Speaker == schemas.Agent && seg.EndMS-seg.StartMS >= minHoldMS && agentHeld(turns, i) {
 				m.Holds = append(m.Holds, seg)
 			}
 		}
@@ -87,6 +87,18 @@ func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
 	}
 	m.Responses = responses(turns, []schemas.Speaker{schemas.Agent, schemas.Bot})
 	return m
+}
+
+// agentHeld reports whether the gap before turn i follows the agent's own
+// words (perhaps acknowledged by a short customer reply): a hold. A gap
+// right after the customer asked something is a slow reply, not a hold.
+func agentHeld(turns []schemas.Turn, i int) bool {
+	prev := &turns[i-1]
+	if prev.Speaker == schemas.Agent {
+		return true
+	}
+	return prev.Speaker == schemas.Customer && SpeechUnits(prev.Text) <= 4 &&
+		i >= 2 && turns[i-2].Speaker == schemas.Agent
 }
 
 func rateUnit(lang string) string {

@@ -385,7 +385,6 @@ func (w *walker) turns(v any, started time.Time) []Turn {
 		case hasStart:
 			t.StartMS = start
 		case hasAt:
-			t.At = &at
 			if !started.IsZero() {
 				t.StartMS = at.Sub(started).Milliseconds()
 			}

@@ -89,13 +89,12 @@ type Recording struct {
 type Turn struct {
 	Speaker Speaker `json:"speaker"`
 	Text    string  `json:"text"`
-	// StartMS is the offset from StartedAt. When the producer gave "at"
-	// instead, StartMS is derived from it.
+	// StartMS is the offset from StartedAt. When the producer gave a
+	// timestamp ("at") instead, StartMS is derived from it.
 	StartMS int64 `json:"start_ms"`
 	// EndMS is the end offset; 0 means unknown.
-	EndMS      int64      `json:"end_ms,omitempty"`
-	At         *time.Time `json:"at,omitempty"`
-	Confidence *float64   `json:"confidence,omitempty"`
+	EndMS      int64    `json:"end_ms,omitempty"`
+	Confidence *float64 `json:"confidence,omitempty"`
 }
 
 // DurationMS is the turn's length, or 0 when its end is unknown.

@@ -16,6 +16,8 @@ type Reader struct {
 	line   int // lines consumed so far
 	buf    []byte
 	closed bool
+	// pending is a line read ahead: the start of the next record.
+	pending []byte
 }
 
 // NewReader reads from r; source names it in error messages.
@@ -64,17 +66,29 @@ func (r *Reader) NextRecord() (Record, error) {
 	r.buf = r.buf[:0]
 	oversized := false
 	for {
-		if r.closed {
+		if r.closed && r.pending == nil {
 			if startLine == 0 {
 				return Record{}, io.EOF
 			}
 			return Record{}, r.problem(startLine, "unexpected end of input: the object that starts here is not closed")
 		}
-		line, long, err := r.readLine()
-		if err != nil {
-			return Record{}, err
+		var line []byte
+		var long bool
+		if r.pending != nil {
+			line, r.pending = r.pending, nil
+		} else {
+			var err error
+			if line, long, err = r.readLine(); err != nil {
+				return Record{}, err
+			}
+			r.line++
 		}
-		r.line++
+		if startLine != 0 && len(line) > 0 && line[0] == '{' {
+			// An object opening at column 0 inside another: the one before
+			// was never closed. Report it and start over from this line.
+			r.pending = append([]byte(nil), line...)
+			return Record{}, r.problem(startLine, fmt.Sprintf("malformed JSON: the object that starts here is not closed before line %d", r.line))
+		}
 		if startLine == 0 {
 			if isBlank(line) {
 				continue

@@ -41,7 +41,8 @@ func Parse(file string, data []byte) (*Pack, error) {
 		if errors.Is(err, io.EOF) {
 			p.errorf(Pos{1, 1}, "empty pack")
 		} else {
-			p.errorf(yamlErrorPos(err), "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+			msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
+			p.errorf(yamlErrorPos(err), "%s", strings.TrimLeft(msg, ": "))
 		}
 		return nil, p.errs
 	}
