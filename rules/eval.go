@@ -391,24 +391,26 @@ type boolNode struct {
 
 func (n *boolNode) eval(s *state) outcome {
 	var collected []hit
-	sawUnknown := false
+	sawUnknown, sawYes := false, false
 	for _, k := range n.kids {
 		o := k.eval(s)
 		switch {
 		case o.val == unknown:
 			sawUnknown = true
-		case o.val == yes && n.any:
-			return outcome{val: yes, hits: o.hits, measure: o.measure, unit: o.unit}
 		case o.val == no && !n.any:
 			return outcome{val: no, hits: o.hits, measure: o.measure, unit: o.unit}
 		case o.val == yes:
+			// any: every true child's hits count, e.g. as context anchors.
+			sawYes = true
 			collected = append(collected, o.hits...)
 		}
 	}
-	if sawUnknown {
+	switch {
+	case n.any && sawYes:
+		return outcome{val: yes, hits: s.keep(collected...), measure: math.NaN()}
+	case sawUnknown:
 		return outcome{val: unknown, measure: math.NaN()}
-	}
-	if n.any {
+	case n.any:
 		return outcome{val: no, measure: math.NaN()}
 	}
 	return outcome{val: yes, hits: s.keep(collected...), measure: math.NaN()}

@@ -57,13 +57,23 @@ func (n *contextNode) within(s *state, a, f hit) bool {
 	return n.after(s, a, f) || n.before(s, a, f)
 }
 
+// after: the find starts in the anchor's last turn or later (within that
+// turn, not before the anchor's own text).
 func (n *contextNode) after(s *state, a, f hit) bool {
+	if f.turn == a.turnTo && a.turn == a.turnTo && f.start >= 0 && a.start >= 0 && f.start < a.start {
+		return false
+	}
 	return f.turn >= a.turnTo &&
 		(n.withinTurns < 0 || n.turnsBetween(s, a.turnTo, f.turn) <= n.withinTurns) &&
 		(n.withinMS < 0 || f.startMS >= a.startMS && f.startMS-a.endMS <= n.withinMS)
 }
 
+// before: the find lies in the anchor's first turn or earlier (within that
+// turn, ahead of the anchor's own text).
 func (n *contextNode) before(s *state, a, f hit) bool {
+	if f.turn == a.turn && a.turn == a.turnTo && f.start >= 0 && a.start >= 0 && f.start >= a.start {
+		return false
+	}
 	return f.turn <= a.turn &&
 		(n.withinTurns < 0 || n.turnsBetween(s, f.turn, a.turn) <= n.withinTurns) &&
 		(n.withinMS < 0 || f.startMS <= a.startMS && a.startMS-f.endMS <= n.withinMS)
@@ -212,7 +222,7 @@ func (n *responseNode) eval(s *state) outcome {
 	if !s.hasText {
 		return outcome{val: unknown, measure: math.NaN()}
 	}
-	rs := responses(s.in.Turns, n.responders)
+	rs := responses(s.in.Turns, n.responders, s.m.DurationMS)
 	if len(rs) == 0 {
 		return outcome{val: no, measure: math.NaN()}
 	}
@@ -232,8 +242,12 @@ func (n *responseNode) eval(s *state) outcome {
 	for _, r := range rs {
 		longest = max(longest, r.WaitMS)
 		if r.WaitMS > n.aboveMS {
-			s.arena = append(s.arena, hit{turn: int32(r.Asked), turnTo: int32(r.Turn), start: -1, end: -1,
-				startMS: s.in.Turns[r.Asked].StartMS, endMS: s.in.Turns[r.Turn].StartMS})
+			to := r.Turn
+			if to < 0 { // never answered
+				to = r.Asked
+			}
+			s.arena = append(s.arena, hit{turn: int32(r.Asked), turnTo: int32(to), start: -1, end: -1,
+				startMS: s.in.Turns[r.Asked].StartMS, endMS: s.in.Turns[r.Asked].StartMS + r.WaitMS})
 		}
 	}
 	hits := s.arena[start:len(s.arena):len(s.arena)]

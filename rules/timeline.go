@@ -11,7 +11,7 @@ import (
 // Thresholds used when timing is derived from turn offsets.
 const (
 	minSilenceMS = 3000  // shorter gaps are pauses, not silence
-	minHoldMS    = 10000 // a gap this long that the agent ends after speaking last is a hold
+	minHoldMS    = 10000 // a gap this long after the agent's words is a hold
 )
 
 // TurnMetrics derives timing metrics from turn offsets. Turn durations
@@ -41,7 +41,7 @@ func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
 			seg := schemas.Segment{StartMS: lastEnd, EndMS: t.StartMS, Turn: i}
 			m.Silences = append(m.Silences, seg)
 			m.LongestSilenceMS = max(m.LongestSilenceMS, seg.EndMS-seg.StartMS)
-			if t.Speaker == schemas.Agent && seg.EndMS-seg.StartMS >= minHoldMS && agentHeld(turns, i) {
+			if seg.EndMS-seg.StartMS >= minHoldMS && agentHeld(turns, i) {
 				m.Holds = append(m.Holds, seg)
 			}
 		}
@@ -85,7 +85,7 @@ func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
 	if m.CustomerTalkMS > 0 {
 		m.CustomerRate = float64(customerUnits) / (float64(m.CustomerTalkMS) / 60000)
 	}
-	m.Responses = responses(turns, []schemas.Speaker{schemas.Agent, schemas.Bot})
+	m.Responses = responses(turns, []schemas.Speaker{schemas.Agent, schemas.Bot}, m.DurationMS)
 	return m
 }
 
@@ -135,8 +135,9 @@ func SpeechUnits(s string) int {
 }
 
 // responses finds, for each run of customer messages, the wait until the
-// next turn by one of responders.
-func responses(turns []schemas.Turn, responders []schemas.Speaker) []schemas.Response {
+// next turn by one of responders. When nobody ever answered, the wait runs
+// to the end of the interaction (durationMS) and Turn is -1.
+func responses(turns []schemas.Turn, responders []schemas.Speaker, durationMS int64) []schemas.Response {
 	var out []schemas.Response
 	asked := -1
 	for i := range turns {
@@ -158,6 +159,9 @@ func responses(turns []schemas.Turn, responders []schemas.Speaker) []schemas.Res
 				break
 			}
 		}
+	}
+	if asked >= 0 && len(out) == 0 {
+		out = append(out, schemas.Response{Asked: asked, Turn: -1, WaitMS: max(durationMS-turns[asked].StartMS, 0)})
 	}
 	return out
 }

@@ -38,7 +38,8 @@ type Overtalk struct {
 }
 
 // Response is the wait from the first unanswered customer message (turn
-// Asked) to the reply (turn Turn), by Responder.
+// Asked) to the reply (turn Turn), by Responder. Turn is -1 when nobody
+// answered; the wait then runs to the end of the interaction.
 type Response struct {
 	Asked     int     `json:"asked"`
 	Turn      int     `json:"turn"`
