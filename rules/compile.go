@@ -250,7 +250,9 @@ func (c *compiler) text(t *rulefmt.Text) node {
 		if err != nil {
 			c.errorf(t.RegexPos, "bad regex: %v", err)
 		}
-		n.re = re
+		if re != nil {
+			n.re = newRegex(re)
+		}
 		n.groups++
 	}
 	return n
@@ -279,3 +281,6 @@ func speakerBit(s schemas.Speaker) uint8 {
 	}
 	return 0
 }
+
+// Phrases returns the pack's normalized phrases, one per automaton pattern.
+func (p *Program) Phrases() []string { return slices.Clone(p.phrases) }

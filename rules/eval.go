@@ -2,7 +2,6 @@ package rules
 
 import (
 	"math"
-	"regexp"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -219,7 +218,7 @@ type textNode struct {
 	group    map[int32]uint16 // during compilation
 	groupOf  []uint16         // phrase id → group (1-based), 0 when not used
 	groups   int
-	re       *regexp.Regexp
+	re       *regex
 	matchAll bool
 	min, max int
 	negate   bool
@@ -253,11 +252,11 @@ func (n *textNode) eval(s *state) outcome {
 	}
 	if n.re != nil {
 		for i := range s.in.Turns {
-			if !n.scope.admits(s, i) {
+			t := &s.in.Turns[i]
+			if !n.re.mayMatch(t.Text) || !n.scope.admits(s, i) {
 				continue
 			}
-			t := &s.in.Turns[i]
-			for _, loc := range n.re.FindAllStringIndex(t.Text, -1) {
+			for _, loc := range n.re.re.FindAllStringIndex(t.Text, -1) {
 				if loc[1] == loc[0] {
 					continue
 				}

@@ -1,0 +1,111 @@
+package rules
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxFactors bounds a prefilter's literal set; past it the filter is dropped.
+const maxFactors = 64
+
+// regex is a compiled regular expression with a prefilter: literals of
+// which every match must contain at least one. A turn that contains none of
+// them cannot match, and the regex engine is not run on it. This is what
+// keeps unanchored alternations (the usual shape of a pack's regexes)
+// cheap on the many turns they do not concern.
+type regex struct {
+	re      *regexp.Regexp
+	factors []string // nil: no prefilter
+}
+
+func newRegex(re *regexp.Regexp) *regex {
+	r := &regex{re: re}
+	if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+		if f, ok := factors(tree.Simplify()); ok && len(f) > 0 {
+			r.factors = f
+		}
+	}
+	return r
+}
+
+// mayMatch reports whether s can contain a match.
+func (r *regex) mayMatch(s string) bool {
+	if r.factors == nil {
+		return true
+	}
+	for _, f := range r.factors {
+		if strings.Contains(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// factors returns literals of which every match of re contains one, or
+// false when there is no such set worth checking.
+func factors(re *syntax.Regexp) ([]string, bool) {
+	if re.Flags&syntax.FoldCase != 0 {
+		return nil, false
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == 16 {
+					return nil, false
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out, len(out) > 0
+	case syntax.OpCapture:
+		return factors(re.Sub[0])
+	case syntax.OpPlus:
+		return factors(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return factors(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			f, ok := factors(sub)
+			if !ok || len(out)+len(f) > maxFactors {
+				return nil, false
+			}
+			out = append(out, f...)
+		}
+		return out, true
+	case syntax.OpConcat:
+		// Every sub-expression's set is a valid filter: keep the one whose
+		// shortest literal is longest, the most selective.
+		var best []string
+		bestLen := 0
+		for _, sub := range re.Sub {
+			f, ok := factors(sub)
+			if !ok {
+				continue
+			}
+			if l := shortest(f); l > bestLen {
+				best, bestLen = f, l
+			}
+		}
+		return best, best != nil
+	}
+	return nil, false
+}
+
+func shortest(f []string) int {
+	n := -1
+	for _, s := range f {
+		if l := utf8.RuneCountInString(s); n < 0 || l < n {
+			n = l
+		}
+	}
+	return n
+}

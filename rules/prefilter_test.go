@@ -1,0 +1,45 @@
+package rules
+
+import (
+	"regexp"
+	"slices"
+	"testing"
+)
+
+func TestPrefilterFactors(t *testing.T) {
+	for _, tc := range []struct {
+		re   string
+		want []string // nil: no prefilter
+	}{
+		{`(地址|收件人)(是|为)[^？]{4}`, []string{"地址", "收件人"}},
+		{`[？?吗]|[0-9]{4,}`, []string{"?", "吗", "？", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
+		{`(?s)^.`, nil},
+		{`(?i)calm down`, nil},
+		{`x*y?`, nil},
+		{`(^|[^0-9])1[3-9][0-9]{9}`, []string{"1"}},
+	} {
+		got := newRegex(regexp.MustCompile(tc.re)).factors
+		slices.Sort(got)
+		slices.Sort(tc.want)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("factors(%s) = %q, want %q", tc.re, got, tc.want)
+		}
+	}
+}
+
+// FuzzPrefilterNeverHidesAMatch: whenever the regex matches, the
+// prefilter must let the text through.
+func FuzzPrefilterNeverHidesAMatch(f *testing.F) {
+	f.Add(`(地址|收件人)(是|为).{2}`, "您的地址是武汉市")
+	f.Add(`1[3-9][0-9]{9}`, "电话13812345678")
+	f.Add(`a+(b|c)d`, "xxaaacd")
+	f.Fuzz(func(t *testing.T, expr, text string) {
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return
+		}
+		if re.MatchString(text) && !newRegex(re).mayMatch(text) {
+			t.Fatalf("prefilter hides the match of %q in %q", expr, text)
+		}
+	})
+}
