@@ -83,7 +83,8 @@ func factors(re *syntax.Regexp) ([]string, bool) {
 		return out, true
 	case syntax.OpConcat:
 		// Every sub-expression's set is a valid filter: keep the one whose
-		// shortest literal is longest, the most selective.
+		// shortest literal is longest, then the one with fewest literals:
+		// the most selective.
 		var best []string
 		bestLen := 0
 		for _, sub := range re.Sub {
@@ -91,7 +92,7 @@ func factors(re *syntax.Regexp) ([]string, bool) {
 			if !ok {
 				continue
 			}
-			if l := shortest(f); l > bestLen {
+			if l := shortest(f); l > bestLen || l == bestLen && len(f) < len(best) {
 				best, bestLen = f, l
 			}
 		}

@@ -97,8 +97,14 @@ func agentHeld(turns []schemas.Turn, i int) bool {
 	if prev.Speaker == schemas.Agent {
 		return true
 	}
-	return prev.Speaker == schemas.Customer && SpeechUnits(prev.Text) <= 4 &&
+	return prev.Speaker == schemas.Customer && isAcknowledgement(prev.Text) &&
 		i >= 2 && turns[i-2].Speaker == schemas.Agent
+}
+
+// isAcknowledgement reports whether a customer's words only acknowledge
+// ("好的", "ok sure"): short, no question, no number given.
+func isAcknowledgement(s string) bool {
+	return SpeechUnits(s) <= 4 && !strings.ContainsAny(s, "?？0123456789")
 }
 
 func rateUnit(lang string) string {

@@ -29,50 +29,72 @@ func NormalizeString(s string) string {
 
 // Normalize appends the normalized form of s to t (after Reset, t holds s alone).
 func Normalize(t *Text, s string) {
-	var buf [utf8.UTFMax * 4]byte
-	pendingSpace := false
-	var last rune = -1 // last rune written, -1 at the start
+	w := writer{t: t, last: -1}
+	var buf [32]byte
 	for i, r := range s {
 		idx := int32(i)
-		var mapped []rune
-		var one [1]rune
 		switch {
 		case r < utf8.RuneSelf:
 			if 'A' <= r && r <= 'Z' {
 				r += 'a' - 'A'
 			}
-			one[0], mapped = r, one[:]
+			w.put(r, idx)
 		case isHan(r):
-			one[0], mapped = r, one[:]
+			w.put(r, idx)
 		case 0xFF01 <= r && r <= 0xFF5E: // full-width ASCII
-			one[0], mapped = unicode.ToLower(r-0xFEE0), one[:]
+			w.put(unicode.ToLower(r-0xFEE0), idx)
+		case unicode.IsPunct(r) || unicode.IsSpace(r):
+			w.put(' ', idx)
 		default:
-			n := copy(buf[:], norm.NFKC.AppendString(buf[:0], string(r)))
-			for _, x := range string(buf[:n]) {
-				mapped = append(mapped, unicode.ToLower(x))
-			}
-		}
-		for _, m := range mapped {
-			switch {
-			case m == '\'' || m == '’' || m == '‘' || unicode.Is(unicode.Mn, m):
-				// Dropped: "don't" matches "dont"; combining marks are ignored.
-			case unicode.IsSpace(m) || unicode.IsPunct(m):
-				pendingSpace = last >= 0
-			default:
-				if pendingSpace && !isCJK(last) && !isCJK(m) {
-					t.Norm = append(t.Norm, ' ')
-					t.Orig = append(t.Orig, idx)
-				}
-				pendingSpace = false
-				n := utf8.EncodeRune(buf[:], m)
-				t.Norm = append(t.Norm, buf[:n]...)
-				for range n {
-					t.Orig = append(t.Orig, idx)
-				}
-				last = m
+			var one [utf8.UTFMax]byte
+			n := utf8.EncodeRune(one[:], r)
+			out := norm.NFKC.Append(buf[:0], one[:n]...)
+			for _, x := range string(out) {
+				w.put(unicode.ToLower(x), idx)
 			}
 		}
 	}
+}
+
+// writer appends normalized runes, folding separators.
+type writer struct {
+	t            *Text
+	last         rune // last rune written, -1 at the start
+	pendingSpace bool
+}
+
+func (w *writer) put(m rune, idx int32) {
+	switch {
+	case m == '\'' || m == '’' || m == '‘' || m >= 0x300 && unicode.Is(unicode.Mn, m):
+		// Dropped: "don't" matches "dont"; combining marks are ignored.
+	case m == ' ' || m < utf8.RuneSelf && !isASCIIWord(m) || m >= utf8.RuneSelf && (unicode.IsSpace(m) || unicode.IsPunct(m)):
+		w.pendingSpace = w.last >= 0
+	default:
+		t := w.t
+		if w.pendingSpace && !isCJK(w.last) && !isCJK(m) {
+			t.Norm = append(t.Norm, ' ')
+			t.Orig = append(t.Orig, idx)
+		}
+		w.pendingSpace = false
+		if m < utf8.RuneSelf {
+			t.Norm = append(t.Norm, byte(m))
+			t.Orig = append(t.Orig, idx)
+		} else {
+			n := len(t.Norm)
+			t.Norm = utf8.AppendRune(t.Norm, m)
+			for range len(t.Norm) - n {
+				t.Orig = append(t.Orig, idx)
+			}
+		}
+		w.last = m
+	}
+}
+
+// isASCIIWord reports whether an ASCII rune is kept (not punctuation or
+// space). ASCII symbols such as % + < = > ^ $ | ~ are kept, as NFKC and
+// unicode.IsPunct would keep them.
+func isASCIIWord(r rune) bool {
+	return r > ' ' && r != 0x7f && !unicode.IsPunct(r)
 }
 
 func isHan(r rune) bool {
