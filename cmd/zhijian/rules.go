@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/zhijian-qa/zhijian/rules"
@@ -26,7 +24,10 @@ func runRules(_ context.Context, e *env, args []string) int {
 }
 
 func rulesCheck(e *env, paths []string) int {
-	files, err := packFiles(paths)
+	files, err := packtest.Files(paths, false)
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("no pack files in %s", strings.Join(paths, ", "))
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "zhijian rules check: %v\n", err)
 		return 1
@@ -61,36 +62,8 @@ func rulesCheck(e *env, paths []string) int {
 	return 0
 }
 
-// packFiles expands directories into their pack files (*.yaml except tests).
-func packFiles(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		m, err := filepath.Glob(filepath.Join(p, "*.yaml"))
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range m {
-			if !strings.HasSuffix(f, "_test.yaml") {
-				out = append(out, f)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no pack files in %s", strings.Join(paths, ", "))
-	}
-	return out, nil
-}
-
 func rulesTest(e *env, paths []string) int {
-	files, err := packtest.Find(paths)
+	files, err := packtest.Files(paths, true)
 	if err == nil && len(files) == 0 {
 		err = fmt.Errorf("no *_test.yaml files in %s", strings.Join(paths, ", "))
 	}

@@ -265,8 +265,9 @@ func buildInteraction(defaults map[string]any, c Case, index int) (*schemas.Inte
 	return schemas.Decode(data)
 }
 
-// Find lists the *_test.yaml files at paths (files or directories).
-func Find(paths []string) ([]string, error) {
+// Files expands paths (files or directories) into pack files, or with
+// tests set into *_test.yaml files. Named files are taken as they are.
+func Files(paths []string, tests bool) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
@@ -277,11 +278,15 @@ func Find(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		matches, err := filepath.Glob(filepath.Join(p, "*_test.yaml"))
+		matches, err := filepath.Glob(filepath.Join(p, "*.yaml"))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, matches...)
+		for _, m := range matches {
+			if strings.HasSuffix(m, "_test.yaml") == tests {
+				out = append(out, m)
+			}
+		}
 	}
 	return out, nil
 }
