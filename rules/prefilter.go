@@ -82,23 +82,67 @@ func factors(re *syntax.Regexp) ([]string, bool) {
 		}
 		return out, true
 	case syntax.OpConcat:
-		// Every sub-expression's set is a valid filter: keep the one whose
-		// shortest literal is longest, then the one with fewest literals:
-		// the most selective.
-		var best []string
+		// Every sub-expression's set is a valid filter, and so is the cross
+		// product of adjacent exact sets ([地收](址|件人) → 地址, 地件人, 收址,
+		// 收件人). Keep the one whose shortest literal is longest, then the
+		// one with fewest literals: the most selective.
+		var best, run []string
 		bestLen := 0
-		for _, sub := range re.Sub {
-			f, ok := factors(sub)
-			if !ok {
-				continue
-			}
+		consider := func(f []string) {
 			if l := shortest(f); l > bestLen || l == bestLen && len(f) < len(best) {
 				best, bestLen = f, l
 			}
 		}
+		for _, sub := range re.Sub {
+			f, ok := factors(sub)
+			if !ok {
+				run = nil
+				continue
+			}
+			consider(f)
+			if !exact(sub) {
+				run = nil
+				continue
+			}
+			if run == nil {
+				run = f
+				continue
+			}
+			if len(run)*len(f) > maxFactors {
+				run = f
+				continue
+			}
+			var cross []string
+			for _, a := range run {
+				for _, b := range f {
+					cross = append(cross, a+b)
+				}
+			}
+			run = cross
+			consider(run)
+		}
 		return best, best != nil
 	}
 	return nil, false
+}
+
+// exact reports whether factors(re) lists exactly the strings re matches,
+// so that adjacent sets may be joined.
+func exact(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral, syntax.OpCharClass:
+		return true
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !exact(s) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func shortest(f []string) int {
