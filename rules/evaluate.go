@@ -75,24 +75,19 @@ func (s *state) item(it *itemNode, meanConf float64) schemas.Finding {
 			return f
 		}
 	}
-	var req, forb outcome
-	reqOK, forbOK := true, true
+	// An absent require holds and an absent forbid does not.
+	req, forb := outcome{val: yes, measure: math.NaN()}, outcome{val: no, measure: math.NaN()}
 	if it.require != nil {
 		req = it.require.eval(s)
-		if req.val == unknown {
-			f.Verdict, f.Rationale = schemas.NotEvaluated, "cannot be decided: "+s.missingData()
-			return f
-		}
-		reqOK = req.val == yes
 	}
-	if it.forbid != nil {
+	if it.forbid != nil && req.val != unknown {
 		forb = it.forbid.eval(s)
-		if forb.val == unknown {
-			f.Verdict, f.Rationale = schemas.NotEvaluated, "cannot be decided: "+s.missingData()
-			return f
-		}
-		forbOK = forb.val == no
 	}
+	if req.val == unknown || forb.val == unknown {
+		f.Verdict, f.Rationale = schemas.NotEvaluated, "cannot be decided: "+s.missingData()
+		return f
+	}
+	reqOK, forbOK := req.val == yes, forb.val == no
 	var hits []hit
 	var why []string
 	switch {
