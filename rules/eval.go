@@ -53,6 +53,7 @@ type state struct {
 	ord     []int32  // ordinal of each turn among its speaker's turns
 	count   [16]int32
 	arena   []hit
+	locs    [][2]int
 
 	named    []outcome
 	namedSet []bool
@@ -256,7 +257,8 @@ func (n *textNode) eval(s *state) outcome {
 			if !n.re.mayMatch(t.Text) || !n.scope.admits(s, i) {
 				continue
 			}
-			for _, loc := range n.re.re.FindAllStringIndex(t.Text, -1) {
+			s.locs = n.re.findAll(t.Text, s.locs[:0])
+			for _, loc := range s.locs {
 				if loc[1] == loc[0] {
 					continue
 				}

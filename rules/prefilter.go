@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -10,37 +11,146 @@ import (
 // maxFactors bounds a prefilter's literal set; past it the filter is dropped.
 const maxFactors = 64
 
-// regex is a compiled regular expression with a prefilter: literals of
-// which every match must contain at least one. A turn that contains none of
-// them cannot match, and the regex engine is not run on it. This is what
-// keeps unanchored alternations (the usual shape of a pack's regexes)
+// regex is a compiled regular expression with two accelerations, both
+// derived from its syntax tree:
+//
+//   - factors, literals of which every match must contain one: a turn that
+//     contains none of them cannot match and the engine is not run on it;
+//   - starts, literals with which every match must begin: the engine then
+//     runs anchored at each place one of them occurs, instead of trying
+//     every position of the text (Go's backtracker is slow at that).
+//
+// This keeps unanchored alternations, the usual shape of a pack's regexes,
 // cheap on the many turns they do not concern.
 type regex struct {
-	re      *regexp.Regexp
-	factors []string // nil: no prefilter
+	re       *regexp.Regexp
+	factors  *literals      // nil: no prefilter
+	starts   *literals      // nil: matches may begin anywhere
+	anchored *regexp.Regexp // ^(?:re), used at the starts
+}
+
+// literals finds any of a set of strings in one pass over the text,
+// indexed by first byte.
+type literals struct {
+	list    []string
+	byFirst [256][]string
+}
+
+func newLiterals(list []string) *literals {
+	l := &literals{list: list}
+	for _, s := range list {
+		l.byFirst[s[0]] = append(l.byFirst[s[0]], s)
+	}
+	return l
+}
+
+// index returns the first position at or after from where one of the
+// literals begins, or -1.
+func (l *literals) index(s string, from int) int {
+	for i := from; i < len(s); i++ {
+		for _, lit := range l.byFirst[s[i]] {
+			if strings.HasPrefix(s[i:], lit) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 func newRegex(re *regexp.Regexp) *regex {
 	r := &regex{re: re}
-	if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
-		if f, ok := factors(tree.Simplify()); ok && len(f) > 0 {
-			r.factors = f
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return r
+	}
+	tree = tree.Simplify()
+	if f, ok := factors(tree); ok && len(f) > 0 && !slices.Contains(f, "") {
+		r.factors = newLiterals(f)
+	}
+	// Assertions (^, $, \b) read the text before a position, which an
+	// anchored run on the rest of the text cannot see.
+	if st, ok := prefixes(tree); ok && len(st) > 0 && !slices.Contains(st, "") && !hasAssertion(tree) {
+		if a, err := regexp.Compile(`^(?:` + re.String() + `)`); err == nil {
+			r.starts, r.anchored = newLiterals(st), a
 		}
 	}
 	return r
 }
 
-// mayMatch reports whether s can contain a match.
-func (r *regex) mayMatch(s string) bool {
-	if r.factors == nil {
+// findAll returns what r.re.FindAllStringIndex(s, -1) returns.
+func (r *regex) findAll(s string, dst [][2]int) [][2]int {
+	if r.anchored == nil {
+		for _, loc := range r.re.FindAllStringIndex(s, -1) {
+			dst = append(dst, [2]int{loc[0], loc[1]})
+		}
+		return dst
+	}
+	for pos := 0; pos < len(s); {
+		c := r.starts.index(s, pos)
+		if c < 0 {
+			break
+		}
+		// Every match is non-empty (it begins with a start literal), so
+		// the leftmost match is the first candidate where one exists.
+		if loc := r.anchored.FindStringIndex(s[c:]); loc != nil {
+			dst = append(dst, [2]int{c, c + loc[1]})
+			pos = c + loc[1]
+		} else {
+			pos = c + 1
+		}
+	}
+	return dst
+}
+
+// prefixes returns literals of which every match of re begins with one.
+func prefixes(re *syntax.Regexp) ([]string, bool) {
+	if re.Flags&syntax.FoldCase != 0 {
+		return nil, false
+	}
+	switch re.Op {
+	case syntax.OpLiteral, syntax.OpCharClass:
+		return factors(re)
+	case syntax.OpCapture, syntax.OpPlus:
+		return prefixes(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return prefixes(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			f, ok := prefixes(sub)
+			if !ok || len(out)+len(f) > maxFactors {
+				return nil, false
+			}
+			out = append(out, f...)
+		}
+		return out, true
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return prefixes(re.Sub[0])
+		}
+	}
+	return nil, false
+}
+
+func hasAssertion(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return true
 	}
-	for _, f := range r.factors {
-		if strings.Contains(s, f) {
+	for _, sub := range re.Sub {
+		if hasAssertion(sub) {
 			return true
 		}
 	}
 	return false
+}
+
+// mayMatch reports whether s can contain a match.
+func (r *regex) mayMatch(s string) bool {
+	return r.factors == nil || r.factors.index(s, 0) >= 0
 }
 
 // factors returns literals of which every match of re contains one, or

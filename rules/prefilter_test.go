@@ -18,7 +18,10 @@ func TestPrefilterFactors(t *testing.T) {
 		{`x*y?`, nil},
 		{`(^|[^0-9])1[3-9][0-9]{9}`, []string{"13", "14", "15", "16", "17", "18", "19"}},
 	} {
-		got := newRegex(regexp.MustCompile(tc.re)).factors
+		var got []string
+		if f := newRegex(regexp.MustCompile(tc.re)).factors; f != nil {
+			got = slices.Clone(f.list)
+		}
 		slices.Sort(got)
 		slices.Sort(tc.want)
 		if !slices.Equal(got, tc.want) {
@@ -40,6 +43,29 @@ func FuzzPrefilterNeverHidesAMatch(f *testing.F) {
 		}
 		if re.MatchString(text) && !newRegex(re).mayMatch(text) {
 			t.Fatalf("prefilter hides the match of %q in %q", expr, text)
+		}
+	})
+}
+
+// FuzzFindAllMatchesTheEngine: the anchored search at start literals finds
+// exactly what FindAllStringIndex finds.
+func FuzzFindAllMatchesTheEngine(f *testing.F) {
+	f.Add(`[？?吗呢]|[0-9]{4,}`, "请问1234567在哪？好吗")
+	f.Add(`(地址|收件人)(是|为).{2}`, "您的地址是武汉市，收件人为张三")
+	f.Add(`a+(b|c)d`, "xxaaacdaad abd")
+	f.Add(`ab|a`, "aab")
+	f.Fuzz(func(t *testing.T, expr, text string) {
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return
+		}
+		r := newRegex(re)
+		var want [][2]int
+		for _, loc := range re.FindAllStringIndex(text, -1) {
+			want = append(want, [2]int{loc[0], loc[1]})
+		}
+		if got := r.findAll(text, nil); !slices.Equal(got, want) {
+			t.Fatalf("%q in %q: got %v, want %v (starts %v)", expr, text, got, want, r.starts != nil)
 		}
 	})
 }

@@ -14,6 +14,9 @@ func TestNormalize(t *testing.T) {
 		{"Calm  DOWN!!", "calm down"},
 		{"ＡＢＣ１２３", "abc123"},
 		{"That's not my problem.", "thats not my problem"},
+		{"It isn’t MY problem", "it isnt my problem"},
+		{"ｃａｌｍ　ｄｏｗｎ！", "calm down"},
+		{"\u00a0非常\t抱歉 ok", "非常抱歉ok"},
 		{"打12305 投诉", "打12305投诉"},
 		{"  hello,world  ", "hello world"},
 	} {

@@ -20,9 +20,9 @@ type Matcher struct {
 	nclass  int
 	// trans[state+class] is the next state's row offset, with outFlag set
 	// when that state ends at least one phrase.
-	trans    []uint32
-	outStart map[uint32][2]int32 // row offset → range in outList
-	outList  []int32
+	trans   []uint32
+	outs    [][2]int32 // per state: its range in outList
+	outList []int32
 }
 
 const outFlag = 1 << 31
@@ -100,17 +100,13 @@ func Compile(phrases []string) (*Matcher, error) {
 			}
 		}
 	}
-	m.outStart = map[uint32][2]int32{}
+	m.outs = make([][2]int32, len(nodes))
 	for s := range nodes {
-		if len(nodes[s].out) == 0 {
-			continue
-		}
-		row := uint32(s * nc)
-		m.outStart[row] = [2]int32{int32(len(m.outList)), int32(len(m.outList) + len(nodes[s].out))}
+		m.outs[s] = [2]int32{int32(len(m.outList)), int32(len(m.outList) + len(nodes[s].out))}
 		m.outList = append(m.outList, nodes[s].out...)
 	}
 	for i, t := range m.trans {
-		if _, ok := m.outStart[t]; ok {
+		if len(nodes[int(t)/nc].out) > 0 {
 			m.trans[i] = t | outFlag
 		}
 	}
@@ -146,7 +142,7 @@ func (m *Matcher) Count(text []byte) int {
 		s = trans[s+uint32(class[text[i]])]
 		if s&outFlag != 0 {
 			s &^= outFlag
-			r := m.outStart[s]
+			r := m.outs[s/uint32(m.nclass)]
 			n += int(r[1] - r[0])
 		}
 	}
@@ -154,7 +150,7 @@ func (m *Matcher) Count(text []byte) int {
 }
 
 func (m *Matcher) emit(text []byte, s uint32, end int32, dst []Match) []Match {
-	r := m.outStart[s]
+	r := m.outs[s/uint32(m.nclass)]
 	for _, id := range m.outList[r[0]:r[1]] {
 		start := end - int32(len(m.phrases[id]))
 		b := m.bounded[id]

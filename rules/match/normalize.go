@@ -29,72 +29,118 @@ func NormalizeString(s string) string {
 
 // Normalize appends the normalized form of s to t (after Reset, t holds s alone).
 func Normalize(t *Text, s string) {
-	w := writer{t: t, last: -1}
+	w := writer{t: t}
 	var buf [32]byte
 	for i, r := range s {
 		idx := int32(i)
 		switch {
 		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+			switch c := asciiClass[r]; c {
+			case 0:
+				w.sep()
+			case 1:
+				// dropped: "don't" matches "dont"
+			default:
+				w.ascii(c, idx)
 			}
-			w.put(r, idx)
 		case isHan(r):
-			w.put(r, idx)
+			w.cjk(r, idx)
 		case 0xFF01 <= r && r <= 0xFF5E: // full-width ASCII
-			w.put(unicode.ToLower(r-0xFEE0), idx)
+			r -= 0xFEE0
+			switch c := asciiClass[r]; c {
+			case 0:
+				w.sep()
+			case 1:
+			default:
+				w.ascii(c, idx)
+			}
+		case r == '’' || r == '‘':
+			// dropped, like the ASCII apostrophe
 		case unicode.IsPunct(r) || unicode.IsSpace(r):
-			w.put(' ', idx)
+			w.sep()
 		default:
 			var one [utf8.UTFMax]byte
 			n := utf8.EncodeRune(one[:], r)
 			out := norm.NFKC.Append(buf[:0], one[:n]...)
 			for _, x := range string(out) {
-				w.put(unicode.ToLower(x), idx)
+				w.other(unicode.ToLower(x), idx)
 			}
 		}
 	}
 }
 
-// writer appends normalized runes, folding separators.
+// asciiClass maps an ASCII byte to what it becomes: 0 a separator, 1
+// dropped, otherwise the (lower-cased) byte itself.
+var asciiClass = func() (c [utf8.RuneSelf]byte) {
+	for b := range utf8.RuneSelf {
+		switch r := rune(b); {
+		case b == '\'':
+			c[b] = 1
+		case r <= ' ' || r == 0x7f || unicode.IsPunct(r):
+			c[b] = 0
+		case 'A' <= r && r <= 'Z':
+			c[b] = byte(r + 'a' - 'A')
+		default:
+			c[b] = byte(b)
+		}
+	}
+	return c
+}()
+
+// writer appends normalized runes, folding separators: a run of them
+// becomes one space between two non-CJK characters and nothing otherwise.
 type writer struct {
 	t            *Text
-	last         rune // last rune written, -1 at the start
+	started      bool
+	lastCJK      bool
 	pendingSpace bool
 }
 
-func (w *writer) put(m rune, idx int32) {
-	switch {
-	case m == '\'' || m == '’' || m == '‘' || m >= 0x300 && unicode.Is(unicode.Mn, m):
-		// Dropped: "don't" matches "dont"; combining marks are ignored.
-	case m == ' ' || m < utf8.RuneSelf && !isASCIIWord(m) || m >= utf8.RuneSelf && (unicode.IsSpace(m) || unicode.IsPunct(m)):
-		w.pendingSpace = w.last >= 0
-	default:
-		t := w.t
-		if w.pendingSpace && !isCJK(w.last) && !isCJK(m) {
-			t.Norm = append(t.Norm, ' ')
-			t.Orig = append(t.Orig, idx)
-		}
-		w.pendingSpace = false
-		if m < utf8.RuneSelf {
-			t.Norm = append(t.Norm, byte(m))
-			t.Orig = append(t.Orig, idx)
-		} else {
-			n := len(t.Norm)
-			t.Norm = utf8.AppendRune(t.Norm, m)
-			for range len(t.Norm) - n {
-				t.Orig = append(t.Orig, idx)
-			}
-		}
-		w.last = m
+func (w *writer) sep() { w.pendingSpace = w.started }
+
+func (w *writer) space(cjk bool, idx int32) {
+	if w.pendingSpace && !cjk && !w.lastCJK {
+		w.t.Norm = append(w.t.Norm, ' ')
+		w.t.Orig = append(w.t.Orig, idx)
 	}
+	w.pendingSpace, w.started, w.lastCJK = false, true, cjk
 }
 
-// isASCIIWord reports whether an ASCII rune is kept (not punctuation or
-// space). ASCII symbols such as % + < = > ^ $ | ~ are kept, as NFKC and
-// unicode.IsPunct would keep them.
-func isASCIIWord(r rune) bool {
-	return r > ' ' && r != 0x7f && !unicode.IsPunct(r)
+func (w *writer) ascii(b byte, idx int32) {
+	w.space(false, idx)
+	w.t.Norm = append(w.t.Norm, b)
+	w.t.Orig = append(w.t.Orig, idx)
+}
+
+func (w *writer) cjk(r rune, idx int32) {
+	w.space(true, idx)
+	w.t.Norm = utf8.AppendRune(w.t.Norm, r)
+	w.t.Orig = append(w.t.Orig, idx, idx, idx) // every Han character is 3 bytes
+}
+
+// other handles a rune that came out of NFKC.
+func (w *writer) other(m rune, idx int32) {
+	switch {
+	case m < utf8.RuneSelf:
+		switch c := asciiClass[m]; c {
+		case 0:
+			w.sep()
+		case 1:
+		default:
+			w.ascii(c, idx)
+		}
+	case m == '’' || m == '‘' || unicode.Is(unicode.Mn, m):
+		// Dropped: apostrophes and combining marks.
+	case unicode.IsSpace(m) || unicode.IsPunct(m):
+		w.sep()
+	default:
+		w.space(isCJK(m), idx)
+		n := len(w.t.Norm)
+		w.t.Norm = utf8.AppendRune(w.t.Norm, m)
+		for range len(w.t.Norm) - n {
+			w.t.Orig = append(w.t.Orig, idx)
+		}
+	}
 }
 
 func isHan(r rune) bool {
