@@ -100,7 +100,7 @@ func corpus(b *testing.B) (text [][]byte, textFile, phraseFile string, m *match.
 	if err := os.WriteFile(phraseFile, []byte(strings.Join(phrases, "\n")+"\n"), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	m, err = match.Compile(phrases)
+	m, err = match.Compile(phrases, len(phrases))
 	if err != nil {
 		b.Fatal(err)
 	}

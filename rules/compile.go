@@ -55,6 +55,7 @@ type compiler struct {
 	scen     map[string]int
 	errs     rulefmt.Errors
 	texts    []*textNode
+	regexes  []*regex
 }
 
 // Compile builds a Program from a parsed pack.
@@ -116,6 +117,20 @@ func Compile(pack *rulefmt.Pack) (*Program, error) {
 				when: c.node(it.When), require: c.node(it.Require), forbid: c.node(it.Forbid)})
 		}
 	}
+	// Regex literals go last: they match anywhere, not as whole words.
+	anywhere := len(p.phrases)
+	raw := map[string]int32{}
+	for _, re := range c.regexes {
+		re.attach(func(lit string) int32 {
+			id, ok := raw[lit]
+			if !ok {
+				id = int32(len(p.phrases))
+				p.phrases = append(p.phrases, lit)
+				raw[lit] = id
+			}
+			return id
+		})
+	}
 	if p.sentiment != nil {
 		for len(p.sentiment.kind) < len(p.phrases) {
 			p.sentiment.kind = append(p.sentiment.kind, 0)
@@ -131,7 +146,7 @@ func Compile(pack *rulefmt.Pack) (*Program, error) {
 		}
 		t.group = nil
 	}
-	m, err := match.Compile(p.phrases)
+	m, err := match.Compile(p.phrases, anywhere)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", pack.File, err)
 	}
@@ -252,6 +267,7 @@ func (c *compiler) text(t *rulefmt.Text) node {
 		}
 		if re != nil {
 			n.re = newRegex(re)
+			c.regexes = append(c.regexes, n.re)
 		}
 		n.groups++
 	}
@@ -282,5 +298,6 @@ func speakerBit(s schemas.Speaker) uint8 {
 	return 0
 }
 
-// Phrases returns the pack's normalized phrases, one per automaton pattern.
+// Phrases returns the pack's normalized phrases, one per automaton
+// pattern (the regexes' literals last).
 func (p *Program) Phrases() []string { return slices.Clone(p.phrases) }

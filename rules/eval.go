@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -54,6 +55,10 @@ type state struct {
 	count   [16]int32
 	arena   []hit
 	locs    [][2]int
+	cands   []int32
+	// turnFirst[i] is the index in matches of turn i's first match;
+	// turnFirst[len(turns)] is len(matches).
+	turnFirst []int32
 
 	named    []outcome
 	namedSet []bool
@@ -83,6 +88,7 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 	s.p, s.in, s.m = p, in, m
 	s.hasText = len(in.Turns) > 0
 	s.matches, s.arena, s.sentHits, s.sentDone = s.matches[:0], s.arena[:0], s.sentHits[:0], false
+	s.turnFirst = s.turnFirst[:0]
 	s.named = resize(s.named, len(p.named))
 	s.namedSet = resizeBool(s.namedSet, len(p.named))
 	s.scen = resize(s.scen, len(p.scenarios))
@@ -103,6 +109,7 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 		nt := &s.norm[i]
 		nt.Reset()
 		match.Normalize(nt, t.Text)
+		s.turnFirst = append(s.turnFirst, int32(len(s.matches)))
 		s.raw = p.matcher.Find(nt.Norm, s.raw[:0])
 		for _, x := range s.raw {
 			ostart := nt.Orig[x.Start]
@@ -112,7 +119,41 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 				nstart: x.Start, nend: x.End, ostart: ostart, oend: last + int32(size)})
 		}
 	}
+	s.turnFirst = append(s.turnFirst, int32(len(s.matches)))
 	return s
+}
+
+// regexFind returns the matches of r in turn i, using the automaton's
+// matches of r's literals when r is attached to it.
+func (s *state) regexFind(r *regex, i int) [][2]int {
+	text := s.in.Turns[i].Text
+	if r.factorIDs == nil {
+		if !r.mayMatch(text) {
+			return nil
+		}
+		s.locs = r.findAll(text, nil, s.locs[:0])
+		return s.locs
+	}
+	ms := s.matches[s.turnFirst[i]:s.turnFirst[i+1]]
+	if len(r.factorIDs) > 0 && !slices.ContainsFunc(ms, func(m tmatch) bool { return slices.Contains(r.factorIDs, m.phrase) }) {
+		return nil
+	}
+	var cands []int32
+	if r.anchored != nil {
+		cands = s.cands[:0]
+		for j := range ms {
+			if slices.Contains(r.startIDs, ms[j].phrase) {
+				cands = append(cands, ms[j].ostart)
+			}
+		}
+		if len(cands) == 0 {
+			return nil
+		}
+		slices.Sort(cands)
+		s.cands = cands
+	}
+	s.locs = r.findAll(text, cands, s.locs[:0])
+	return s.locs
 }
 
 func (s *state) release() {
@@ -253,12 +294,11 @@ func (n *textNode) eval(s *state) outcome {
 	}
 	if n.re != nil {
 		for i := range s.in.Turns {
-			t := &s.in.Turns[i]
-			if !n.re.mayMatch(t.Text) || !n.scope.admits(s, i) {
+			if !n.scope.admits(s, i) {
 				continue
 			}
-			s.locs = n.re.findAll(t.Text, s.locs[:0])
-			for _, loc := range s.locs {
+			t := &s.in.Turns[i]
+			for _, loc := range s.regexFind(n.re, i) {
 				if loc[1] == loc[0] {
 					continue
 				}

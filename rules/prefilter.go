@@ -2,14 +2,20 @@ package rules
 
 import (
 	"regexp"
+
+	"github.com/zhijian-qa/zhijian/rules/match"
 	"regexp/syntax"
 	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
-// maxFactors bounds a prefilter's literal set; past it the filter is dropped.
-const maxFactors = 64
+// maxFactors bounds a prefilter's literal set and maxClass the characters
+// taken from one class; past them the filter is dropped.
+const (
+	maxFactors = 64
+	maxClass   = 64
+)
 
 // regex is a compiled regular expression with two accelerations, both
 // derived from its syntax tree:
@@ -22,11 +28,51 @@ const maxFactors = 64
 //
 // This keeps unanchored alternations, the usual shape of a pack's regexes,
 // cheap on the many turns they do not concern.
+//
+// When every literal reads the same after normalization, the pack's
+// automaton finds them together with the phrases (attach), and a turn's
+// factors and start positions come for free from its matches.
 type regex struct {
 	re       *regexp.Regexp
 	factors  *literals      // nil: no prefilter
 	starts   *literals      // nil: matches may begin anywhere
 	anchored *regexp.Regexp // ^(?:re), used at the starts
+	maxLen   int            // longest match in bytes; -1 when unbounded
+	atStart  bool           // re begins with ^ (and has no other assertion): one try at 0
+
+	// Phrase ids of the literals in the automaton; nil when not attached.
+	factorIDs, startIDs []int32
+}
+
+// attach registers the literals with the automaton through id, when all of
+// them are found there verbatim.
+func (r *regex) attach(id func(string) int32) {
+	if r.factors == nil && r.starts == nil {
+		return
+	}
+	var lits []string
+	if r.factors != nil {
+		lits = append(lits, r.factors.list...)
+	}
+	if r.starts != nil {
+		lits = append(lits, r.starts.list...)
+	}
+	for _, l := range lits {
+		if match.NormalizeString(l) != l {
+			return
+		}
+	}
+	r.factorIDs, r.startIDs = []int32{}, []int32{}
+	if r.factors != nil {
+		for _, l := range r.factors.list {
+			r.factorIDs = append(r.factorIDs, id(l))
+		}
+	}
+	if r.starts != nil {
+		for _, l := range r.starts.list {
+			r.startIDs = append(r.startIDs, id(l))
+		}
+	}
 }
 
 // literals finds any of a set of strings in one pass over the text,
@@ -69,6 +115,12 @@ func newRegex(re *regexp.Regexp) *regex {
 	}
 	// Assertions (^, $, \b) read the text before a position, which an
 	// anchored run on the rest of the text cannot see.
+	r.maxLen = maxLen(tree)
+	if tree.Op == syntax.OpConcat && len(tree.Sub) > 1 && tree.Sub[0].Op == syntax.OpBeginText &&
+		!hasAssertion(&syntax.Regexp{Op: syntax.OpConcat, Sub: tree.Sub[1:]}) {
+		r.atStart = true
+		return r
+	}
 	if st, ok := prefixes(tree); ok && len(st) > 0 && !slices.Contains(st, "") && !hasAssertion(tree) {
 		if a, err := regexp.Compile(`^(?:` + re.String() + `)`); err == nil {
 			r.starts, r.anchored = newLiterals(st), a
@@ -77,22 +129,43 @@ func newRegex(re *regexp.Regexp) *regex {
 	return r
 }
 
-// findAll returns what r.re.FindAllStringIndex(s, -1) returns.
-func (r *regex) findAll(s string, dst [][2]int) [][2]int {
+// findAll returns what r.re.FindAllStringIndex(s, -1) returns. cands,
+// when not nil, are the sorted positions where start literals occur
+// (found by the automaton); otherwise they are searched for here.
+func (r *regex) findAll(s string, cands []int32, dst [][2]int) [][2]int {
+	if r.atStart {
+		if loc := r.re.FindStringIndex(r.window(s)); loc != nil {
+			dst = append(dst, [2]int{loc[0], loc[1]})
+		}
+		return dst
+	}
 	if r.anchored == nil {
 		for _, loc := range r.re.FindAllStringIndex(s, -1) {
 			dst = append(dst, [2]int{loc[0], loc[1]})
 		}
 		return dst
 	}
+	next := 0
 	for pos := 0; pos < len(s); {
-		c := r.starts.index(s, pos)
+		c := -1
+		if cands != nil {
+			for next < len(cands) && int(cands[next]) < pos {
+				next++
+			}
+			if next < len(cands) {
+				c = int(cands[next])
+			}
+		} else {
+			c = r.starts.index(s, pos)
+		}
 		if c < 0 {
 			break
 		}
 		// Every match is non-empty (it begins with a start literal), so
 		// the leftmost match is the first candidate where one exists.
-		if loc := r.anchored.FindStringIndex(s[c:]); loc != nil {
+		// A bounded match cannot reach past maxLen: give the engine no more
+		// (its cost grows with the input, even anchored).
+		if loc := r.anchored.FindStringIndex(r.window(s[c:])); loc != nil {
 			dst = append(dst, [2]int{c, c + loc[1]})
 			pos = c + loc[1]
 		} else {
@@ -100,6 +173,19 @@ func (r *regex) findAll(s string, dst [][2]int) [][2]int {
 		}
 	}
 	return dst
+}
+
+// window cuts s after maxLen bytes, at a character boundary: no match
+// reaches further.
+func (r *regex) window(s string) string {
+	if r.maxLen < 0 || len(s) <= r.maxLen {
+		return s
+	}
+	end := r.maxLen
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end++
+	}
+	return s[:end]
 }
 
 // prefixes returns literals of which every match of re begins with one.
@@ -134,6 +220,47 @@ func prefixes(re *syntax.Regexp) ([]string, bool) {
 	return nil, false
 }
 
+// maxLen returns the longest match of re in bytes, or -1 when unbounded.
+func maxLen(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			n += utf8.RuneLen(r)
+		}
+		return n
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxLen(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return -1
+		}
+		if n := maxLen(re.Sub[0]); n >= 0 {
+			return n * re.Max
+		}
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, sub := range re.Sub {
+			n := maxLen(sub)
+			if n < 0 {
+				return -1
+			}
+			if re.Op == syntax.OpConcat {
+				total += n
+			} else {
+				total = max(total, n)
+			}
+		}
+		return total
+	}
+	return -1
+}
+
 func hasAssertion(re *syntax.Regexp) bool {
 	switch re.Op {
 	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
@@ -166,7 +293,7 @@ func factors(re *syntax.Regexp) ([]string, bool) {
 		var out []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if len(out) == 16 {
+				if len(out) == maxClass {
 					return nil, false
 				}
 				out = append(out, string(r))

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/zhijian-qa/zhijian/rules/match"
 	"regexp"
 	"slices"
 	"testing"
@@ -54,6 +55,8 @@ func FuzzFindAllMatchesTheEngine(f *testing.F) {
 	f.Add(`(地址|收件人)(是|为).{2}`, "您的地址是武汉市，收件人为张三")
 	f.Add(`a+(b|c)d`, "xxaaacdaad abd")
 	f.Add(`ab|a`, "aab")
+	f.Add(`(?s)^.`, "中文")
+	f.Add(`[^x]{0,3}y`, "a中中中y")
 	f.Fuzz(func(t *testing.T, expr, text string) {
 		re, err := regexp.Compile(expr)
 		if err != nil {
@@ -64,8 +67,34 @@ func FuzzFindAllMatchesTheEngine(f *testing.F) {
 		for _, loc := range re.FindAllStringIndex(text, -1) {
 			want = append(want, [2]int{loc[0], loc[1]})
 		}
-		if got := r.findAll(text, nil); !slices.Equal(got, want) {
+		if got := r.findAll(text, nil, nil); !slices.Equal(got, want) {
 			t.Fatalf("%q in %q: got %v, want %v (starts %v)", expr, text, got, want, r.starts != nil)
+		}
+		// The same through the automaton, as Evaluate runs it.
+		var lits []string
+		r.attach(func(l string) int32 { lits = append(lits, l); return int32(len(lits) - 1) })
+		if r.startIDs == nil || r.anchored == nil {
+			return
+		}
+		m, err := match.Compile(lits, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tx match.Text
+		match.Normalize(&tx, text)
+		cands := []int32{}
+		for _, x := range m.Find(tx.Norm, nil) {
+			if slices.Contains(r.startIDs, x.Phrase) {
+				cands = append(cands, tx.Orig[x.Start])
+			}
+		}
+		slices.Sort(cands)
+		var got [][2]int
+		if len(cands) > 0 {
+			got = r.findAll(text, cands, nil)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("via the automaton, %q in %q: got %v, want %v", expr, text, got, want)
 		}
 	})
 }

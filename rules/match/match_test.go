@@ -46,7 +46,7 @@ func find(t *testing.T, phrases []string, text string) []string {
 	for i, p := range phrases {
 		norm[i] = NormalizeString(p)
 	}
-	m, err := Compile(norm)
+	m, err := Compile(norm, len(norm))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestFindLatinWholeWords(t *testing.T) {
 }
 
 func TestCompileRejectsEmpty(t *testing.T) {
-	if _, err := Compile([]string{"a", ""}); err == nil {
+	if _, err := Compile([]string{"a", ""}, 2); err == nil {
 		t.Error("want an error for an empty phrase")
 	}
 }
@@ -104,7 +104,7 @@ func FuzzFind(f *testing.F) {
 		if p == "" {
 			return
 		}
-		m, err := Compile([]string{p})
+		m, err := Compile([]string{p}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

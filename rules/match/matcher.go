@@ -29,7 +29,9 @@ const outFlag = 1 << 31
 
 // Compile builds a matcher for phrases, which must be normalized and
 // non-empty. Duplicate phrases are allowed; each keeps its own index.
-func Compile(phrases []string) (*Matcher, error) {
+// Phrases from index anywhere on also match inside words (they serve to
+// find candidate positions, not whole words); pass len(phrases) for none.
+func Compile(phrases []string, anywhere int) (*Matcher, error) {
 	m := &Matcher{phrases: phrases, bounded: make([]uint8, len(phrases))}
 	// Byte classes: each byte used by some phrase gets its own class.
 	for _, p := range phrases {
@@ -68,6 +70,9 @@ func Compile(phrases []string) (*Matcher, error) {
 		nodes[s].out = append(nodes[s].out, int32(id))
 		first, _ := utf8.DecodeRuneInString(p)
 		last, _ := utf8.DecodeLastRuneInString(p)
+		if id >= anywhere {
+			continue
+		}
 		if isWord(first) {
 			m.bounded[id] |= 1
 		}
