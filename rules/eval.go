@@ -127,7 +127,7 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 // matches of r's literals when r is attached to it.
 func (s *state) regexFind(r *regex, i int) [][2]int {
 	text := s.in.Turns[i].Text
-	if r.factorIDs == nil {
+	if r.needIDs == nil {
 		if !r.mayMatch(text) {
 			return nil
 		}
@@ -135,8 +135,10 @@ func (s *state) regexFind(r *regex, i int) [][2]int {
 		return s.locs
 	}
 	ms := s.matches[s.turnFirst[i]:s.turnFirst[i+1]]
-	if len(r.factorIDs) > 0 && !slices.ContainsFunc(ms, func(m tmatch) bool { return slices.Contains(r.factorIDs, m.phrase) }) {
-		return nil
+	for _, ids := range r.needIDs {
+		if !slices.ContainsFunc(ms, func(m tmatch) bool { return slices.Contains(ids, m.phrase) }) {
+			return nil
+		}
 	}
 	var cands []int32
 	if r.anchored != nil {

@@ -15,6 +15,7 @@ import (
 const (
 	maxFactors = 64
 	maxClass   = 64
+	maxStarts  = 128
 )
 
 // regex is a compiled regular expression with two accelerations, both
@@ -34,44 +35,50 @@ const (
 // factors and start positions come for free from its matches.
 type regex struct {
 	re       *regexp.Regexp
-	factors  *literals      // nil: no prefilter
+	needs    []*literals    // a match contains one literal of each set; nil: no prefilter
 	starts   *literals      // nil: matches may begin anywhere
 	anchored *regexp.Regexp // ^(?:re), used at the starts
 	maxLen   int            // longest match in bytes; -1 when unbounded
 	atStart  bool           // re begins with ^ (and has no other assertion): one try at 0
+	// lead is set when re begins with X+ or X{n,} for a character class X:
+	// a failure at one X of a run means failure at the rest of that run.
+	lead *syntax.Regexp
 
 	// Phrase ids of the literals in the automaton; nil when not attached.
-	factorIDs, startIDs []int32
+	needIDs  [][]int32
+	startIDs []int32
 }
 
 // attach registers the literals with the automaton through id, when all of
 // them are found there verbatim.
 func (r *regex) attach(id func(string) int32) {
-	if r.factors == nil && r.starts == nil {
+	if r.needs == nil && r.starts == nil {
 		return
 	}
-	var lits []string
-	if r.factors != nil {
-		lits = append(lits, r.factors.list...)
+	sets := slices.Clone(r.needs)
+	if r.starts != nil {
+		sets = append(sets, r.starts)
+	}
+	for _, set := range sets {
+		for _, l := range set.list {
+			if match.NormalizeString(l) != l {
+				return
+			}
+		}
+	}
+	ids := func(set *literals) []int32 {
+		out := make([]int32, len(set.list))
+		for i, l := range set.list {
+			out[i] = id(l)
+		}
+		return out
+	}
+	r.needIDs = [][]int32{}
+	for _, set := range r.needs {
+		r.needIDs = append(r.needIDs, ids(set))
 	}
 	if r.starts != nil {
-		lits = append(lits, r.starts.list...)
-	}
-	for _, l := range lits {
-		if match.NormalizeString(l) != l {
-			return
-		}
-	}
-	r.factorIDs, r.startIDs = []int32{}, []int32{}
-	if r.factors != nil {
-		for _, l := range r.factors.list {
-			r.factorIDs = append(r.factorIDs, id(l))
-		}
-	}
-	if r.starts != nil {
-		for _, l := range r.starts.list {
-			r.startIDs = append(r.startIDs, id(l))
-		}
+		r.startIDs = ids(r.starts)
 	}
 }
 
@@ -110,8 +117,8 @@ func newRegex(re *regexp.Regexp) *regex {
 		return r
 	}
 	tree = tree.Simplify()
-	if f, ok := factors(tree); ok && len(f) > 0 && !slices.Contains(f, "") {
-		r.factors = newLiterals(f)
+	for _, f := range needs(tree) {
+		r.needs = append(r.needs, newLiterals(f))
 	}
 	// Assertions (^, $, \b) read the text before a position, which an
 	// anchored run on the rest of the text cannot see.
@@ -124,6 +131,7 @@ func newRegex(re *regexp.Regexp) *regex {
 	if st, ok := prefixes(tree); ok && len(st) > 0 && !slices.Contains(st, "") && !hasAssertion(tree) {
 		if a, err := regexp.Compile(`^(?:` + re.String() + `)`); err == nil {
 			r.starts, r.anchored = newLiterals(st), a
+			r.lead = leadingRun(tree)
 		}
 	}
 	return r
@@ -170,9 +178,39 @@ func (r *regex) findAll(s string, cands []int32, dst [][2]int) [][2]int {
 			pos = c + loc[1]
 		} else {
 			pos = c + 1
+			if r.lead != nil {
+				for pos < len(s) {
+					x, size := utf8.DecodeRuneInString(s[pos:])
+					if !inClass(r.lead, x) {
+						break
+					}
+					pos += size
+				}
+			}
 		}
 	}
 	return dst
+}
+
+func inClass(cls *syntax.Regexp, x rune) bool {
+	for i := 0; i+1 < len(cls.Rune); i += 2 {
+		if cls.Rune[i] <= x && x <= cls.Rune[i+1] {
+			return true
+		}
+	}
+	return false
+}
+
+// leadingRun returns X when re begins with X+ or X{n,}, X a character class.
+func leadingRun(re *syntax.Regexp) *syntax.Regexp {
+	for re.Op == syntax.OpConcat && len(re.Sub) > 0 || re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if (re.Op == syntax.OpPlus || re.Op == syntax.OpRepeat && re.Min >= 1 && re.Max < 0) &&
+		re.Sub[0].Op == syntax.OpCharClass {
+		return re.Sub[0]
+	}
+	return nil
 }
 
 // window cuts s after maxLen bytes, at a character boundary: no match
@@ -206,16 +244,33 @@ func prefixes(re *syntax.Regexp) ([]string, bool) {
 		var out []string
 		for _, sub := range re.Sub {
 			f, ok := prefixes(sub)
-			if !ok || len(out)+len(f) > maxFactors {
+			if !ok || len(out)+len(f) > maxStarts {
 				return nil, false
 			}
 			out = append(out, f...)
 		}
 		return out, true
 	case syntax.OpConcat:
-		if len(re.Sub) > 0 {
-			return prefixes(re.Sub[0])
+		if len(re.Sub) == 0 {
+			break
 		}
+		// While the parts so far match exactly their literals, the next
+		// part's prefixes extend them: longer starts, fewer candidates.
+		out, ok := prefixes(re.Sub[0])
+		for i := 1; ok && i < len(re.Sub) && exact(re.Sub[i-1]); i++ {
+			next, ok := prefixes(re.Sub[i])
+			if !ok || len(out)*len(next) > maxFactors {
+				break
+			}
+			cross := make([]string, 0, len(out)*len(next))
+			for _, a := range out {
+				for _, b := range next {
+					cross = append(cross, a+b)
+				}
+			}
+			out = cross
+		}
+		return out, ok
 	}
 	return nil, false
 }
@@ -277,7 +332,36 @@ func hasAssertion(re *syntax.Regexp) bool {
 
 // mayMatch reports whether s can contain a match.
 func (r *regex) mayMatch(s string) bool {
-	return r.factors == nil || r.factors.index(s, 0) >= 0
+	for _, set := range r.needs {
+		if set.index(s, 0) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// needs returns literal sets such that every match of re contains a
+// literal of each set: every part of a concatenation must match, so each
+// part's set is needed; elsewhere the one set of factors.
+func needs(re *syntax.Regexp) [][]string {
+	if re.Op == syntax.OpConcat {
+		var out [][]string
+		for _, sub := range re.Sub {
+			out = append(out, needs(sub)...)
+		}
+		// The best single set (it may join adjacent parts) is needed too.
+		if f, ok := factors(re); ok {
+			out = append(out, f)
+		}
+		return out
+	}
+	if re.Op == syntax.OpCapture || re.Op == syntax.OpPlus || re.Op == syntax.OpRepeat && re.Min >= 1 {
+		return needs(re.Sub[0])
+	}
+	if f, ok := factors(re); ok && !slices.Contains(f, "") {
+		return [][]string{f}
+	}
+	return nil
 }
 
 // factors returns literals of which every match of re contains one, or

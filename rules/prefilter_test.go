@@ -1,8 +1,14 @@
 package rules
 
 import (
+	"strings"
+	"unicode/utf8"
+
 	"github.com/zhijian-qa/zhijian/rules/match"
+	"github.com/zhijian-qa/zhijian/rules/rulefmt"
+	"github.com/zhijian-qa/zhijian/schemas"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"testing"
 )
@@ -20,13 +26,30 @@ func TestPrefilterFactors(t *testing.T) {
 		{`(^|[^0-9])1[3-9][0-9]{9}`, []string{"13", "14", "15", "16", "17", "18", "19"}},
 	} {
 		var got []string
-		if f := newRegex(regexp.MustCompile(tc.re)).factors; f != nil {
-			got = slices.Clone(f.list)
+		if f, ok := factors(mustParse(t, tc.re)); ok {
+			got = f
 		}
 		slices.Sort(got)
 		slices.Sort(tc.want)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("factors(%s) = %q, want %q", tc.re, got, tc.want)
+		}
+	}
+}
+
+func mustParse(t *testing.T, expr string) *syntax.Regexp {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return re.Simplify()
+}
+
+func TestPrefilterNeedsEveryPart(t *testing.T) {
+	r := newRegex(regexp.MustCompile(`[0-9一二]+\s*个?\s*(工作日|小时|天)\s*(之内|以内|内)`))
+	for text, may := range map[string]bool{"24小时之内": true, "一下": false, "3天": false, "一天内": true} {
+		if got := r.mayMatch(text); got != may {
+			t.Errorf("mayMatch(%q) = %v, want %v", text, got, may)
 		}
 	}
 }
@@ -57,6 +80,8 @@ func FuzzFindAllMatchesTheEngine(f *testing.F) {
 	f.Add(`ab|a`, "aab")
 	f.Add(`(?s)^.`, "中文")
 	f.Add(`[^x]{0,3}y`, "a中中中y")
+	f.Add(`[0-9]+元`, "12 345元 6789")
+	f.Add(`(ab|cd)(e|f)g`, "abfg cdeg abg")
 	f.Fuzz(func(t *testing.T, expr, text string) {
 		re, err := regexp.Compile(expr)
 		if err != nil {
@@ -95,6 +120,47 @@ func FuzzFindAllMatchesTheEngine(f *testing.F) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("via the automaton, %q in %q: got %v, want %v", expr, text, got, want)
+		}
+	})
+}
+
+// FuzzRegexConditionMatchesEngine runs a regex text condition through the
+// whole engine (automaton literals, prefilter, anchored runs) and compares
+// its evidence with what the regexp package finds.
+func FuzzRegexConditionMatchesEngine(f *testing.F) {
+	f.Add(`[0-9一二]+\s*个?\s*(工作日|小时|天)\s*(之内|以内|内)`, "我们24小时之内给您回复，3天内到")
+	f.Add(`(地址|收件人)(是|为).{2}`, "您的地址是武汉市，收件人为张三")
+	f.Add(`[？?吗呢]|[0-9]{4,}`, "单号SF1234567890对吗？")
+	f.Add(`(?s)^.`, "中文")
+	f.Fuzz(func(t *testing.T, expr, text string) {
+		re, err := regexp.Compile(expr)
+		if err != nil || !utf8.ValidString(text) || strings.TrimSpace(text) == "" || len(text) > 1000 {
+			return
+		}
+		var want []string
+		for _, loc := range re.FindAllStringIndex(text, -1) {
+			if loc[1] > loc[0] {
+				want = append(want, text[loc[0]:loc[1]])
+			}
+		}
+		pack := &rulefmt.Pack{File: "fuzz", Meta: rulefmt.Meta{ID: "f", Version: "1", Language: "zh-CN"},
+			Scorecard: rulefmt.Scorecard{PassMark: 80, Sections: []rulefmt.Section{{ID: "s", Weight: 1, Items: []rulefmt.Item{{
+				ID: "i", Points: 1, Severity: "minor",
+				Require: &rulefmt.Condition{Kind: "text", Text: &rulefmt.Text{Regex: expr, MinHits: 1}},
+			}}}}}}
+		prog, err := Compile(pack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := &schemas.Interaction{ID: "x", Tenant: "t", Channel: schemas.Chat, Turns: []schemas.Turn{{Speaker: schemas.Agent, Text: text}}}
+		fd := prog.Evaluate(in, TurnMetrics(in)).Findings[0]
+		if (fd.Verdict == schemas.Pass) != (len(want) > 0) {
+			t.Fatalf("%q in %q: verdict %s, engine finds %q", expr, text, fd.Verdict, want)
+		}
+		for i, e := range fd.Evidence {
+			if e.Quote != want[i] {
+				t.Fatalf("%q in %q: evidence %d is %q, engine finds %q", expr, text, i, e.Quote, want)
+			}
 		}
 	})
 }
