@@ -67,6 +67,24 @@ type state struct {
 
 	sentDone bool
 	sentHits []sentHit
+
+	// replies caches response waits by responder set (speaker bits).
+	replies    [16][]schemas.Response
+	repliesSet uint16
+}
+
+// responses returns the waits for replies by any of responders, computed
+// once per interaction for each set of responders.
+func (s *state) responses(responders []schemas.Speaker) []schemas.Response {
+	var mask uint8
+	for _, r := range responders {
+		mask |= speakerBit(r)
+	}
+	if s.repliesSet&(1<<mask) == 0 {
+		s.replies[mask] = responses(s.in.Turns, responders, s.m.DurationMS)
+		s.repliesSet |= 1 << mask
+	}
+	return s.replies[mask]
 }
 
 type tmatch struct {
@@ -89,6 +107,7 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 	s.hasText = len(in.Turns) > 0
 	s.matches, s.arena, s.sentHits, s.sentDone = s.matches[:0], s.arena[:0], s.sentHits[:0], false
 	s.turnFirst = s.turnFirst[:0]
+	s.repliesSet = 0
 	s.named = resize(s.named, len(p.named))
 	s.namedSet = resizeBool(s.namedSet, len(p.named))
 	s.scen = resize(s.scen, len(p.scenarios))
@@ -136,7 +155,7 @@ func (s *state) regexFind(r *regex, i int) [][2]int {
 	}
 	ms := s.matches[s.turnFirst[i]:s.turnFirst[i+1]]
 	for _, ids := range r.needIDs {
-		if !slices.ContainsFunc(ms, func(m tmatch) bool { return slices.Contains(ids, m.phrase) }) {
+		if !slices.ContainsFunc(ms, func(m tmatch) bool { return ids.has(m.phrase) }) {
 			return nil
 		}
 	}
@@ -144,7 +163,7 @@ func (s *state) regexFind(r *regex, i int) [][2]int {
 	if r.anchored != nil {
 		cands = s.cands[:0]
 		for j := range ms {
-			if slices.Contains(r.startIDs, ms[j].phrase) {
+			if r.startIDs.has(ms[j].phrase) {
 				cands = append(cands, ms[j].ostart)
 			}
 		}

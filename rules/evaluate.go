@@ -89,34 +89,37 @@ func (s *state) item(it *itemNode, meanConf float64) schemas.Finding {
 	}
 	reqOK, forbOK := req.val == yes, forb.val == no
 	var hits []hit
-	var why []string
 	switch {
 	case !forbOK:
 		f.Verdict, hits = schemas.Fail, forb.hits
-		why = append(why, describe("found what is forbidden", forb))
+		f.Rationale = describe("found what is forbidden", forb)
 		if !reqOK {
-			why = append(why, describe("and missed what is required", req))
+			f.Rationale += "; " + describe("missed what is required", req)
 		}
 	case !reqOK:
 		f.Verdict, hits = schemas.Fail, req.hits
-		why = append(why, describe("missed what is required", req))
+		f.Rationale = describe("missed what is required", req)
 	default:
 		f.Verdict, f.Points, hits = schemas.Pass, d.Points, req.hits
-		why = append(why, describe("met", req))
+		f.Rationale = describe("met", req)
+	}
+	// A failure says what the item asks, for the reviewer who reads it.
+	if f.Verdict == schemas.Fail && d.Description != "" {
+		f.Rationale = d.Description + ": " + f.Rationale
 	}
 	f.Evidence = s.evidence(hits)
 	f.Confidence = s.confidence(hits, meanConf)
-	f.Rationale = strings.Join(why, "; ")
-	if d.Description != "" {
-		f.Rationale = d.Description + ": " + f.Rationale
-	}
 	return f
 }
 
 func describe(what string, o outcome) string {
+	measured := !math.IsNaN(o.measure) && o.unit != ""
+	if !measured && len(o.hits) <= maxEvidence {
+		return what
+	}
 	var b strings.Builder
 	b.WriteString(what)
-	if !math.IsNaN(o.measure) && o.unit != "" {
+	if measured {
 		fmt.Fprintf(&b, " (measured %s %s)", trimFloat(o.measure), o.unit)
 	}
 	if n := len(o.hits); n > maxEvidence {

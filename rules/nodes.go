@@ -222,7 +222,7 @@ func (n *responseNode) eval(s *state) outcome {
 	if !s.hasText {
 		return outcome{val: unknown, measure: math.NaN()}
 	}
-	rs := responses(s.in.Turns, n.responders, s.m.DurationMS)
+	rs := s.responses(n.responders)
 	if len(rs) == 0 {
 		return outcome{val: no, measure: math.NaN()}
 	}

@@ -44,9 +44,10 @@ type regex struct {
 	// a failure at one X of a run means failure at the rest of that run.
 	lead *syntax.Regexp
 
-	// Phrase ids of the literals in the automaton; nil when not attached.
-	needIDs  [][]int32
-	startIDs []int32
+	// Phrase ids of the literals in the automaton, as bit sets over phrase
+	// ids; needIDs is nil when the regex is not attached.
+	needIDs  []bitset
+	startIDs bitset
 }
 
 // attach registers the literals with the automaton through id, when all of
@@ -66,20 +67,35 @@ func (r *regex) attach(id func(string) int32) {
 			}
 		}
 	}
-	ids := func(set *literals) []int32 {
-		out := make([]int32, len(set.list))
-		for i, l := range set.list {
-			out[i] = id(l)
+	ids := func(set *literals) bitset {
+		var out bitset
+		for _, l := range set.list {
+			out.add(id(l))
 		}
 		return out
 	}
-	r.needIDs = [][]int32{}
+	r.needIDs = []bitset{}
 	for _, set := range r.needs {
 		r.needIDs = append(r.needIDs, ids(set))
 	}
 	if r.starts != nil {
 		r.startIDs = ids(r.starts)
 	}
+}
+
+// bitset is a set of phrase ids.
+type bitset []uint64
+
+func (b *bitset) add(id int32) {
+	for int(id>>6) >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[id>>6] |= 1 << (id & 63)
+}
+
+func (b bitset) has(id int32) bool {
+	w := int(id >> 6)
+	return w < len(b) && b[w]&(1<<(id&63)) != 0
 }
 
 // literals finds any of a set of strings in one pass over the text,

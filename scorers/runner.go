@@ -16,22 +16,20 @@ type Runner struct {
 	names    []string
 	version  string
 	now      func() time.Time
-	itemInfo map[string]sectionItem
-}
-
-type sectionItem struct {
-	section string
-	item    Item
+	// index gives each item's position in the card, in order.
+	index map[string]int
+	items int
 }
 
 // NewRunner returns a runner for card. version is the engine version
 // written in results.
 func NewRunner(card Card, reg *Registry, version string) *Runner {
 	r := &Runner{card: card, reg: reg, names: reg.Names(), version: version, now: time.Now,
-		itemInfo: map[string]sectionItem{}}
+		index: map[string]int{}}
 	for _, s := range card.Sections {
 		for _, it := range s.Items {
-			r.itemInfo[it.ID] = sectionItem{s.ID, it}
+			r.index[it.ID] = r.items
+			r.items++
 		}
 	}
 	return r
@@ -67,7 +65,7 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 	if len(in.Turns) > 0 {
 		res.TranscriptSource = "supplied"
 	}
-	found := make(map[string]schemas.Finding, len(r.itemInfo))
+	res.Findings = make([]schemas.Finding, r.items)
 	why := "no scorer evaluates this item"
 	for i, name := range r.names {
 		if errs[i] != nil {
@@ -78,8 +76,8 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 		res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerOK}
 		o := outs[i]
 		for _, f := range o.Findings {
-			if _, ok := r.itemInfo[f.Item]; ok {
-				found[f.Item] = f
+			if i, ok := r.index[f.Item]; ok {
+				res.Findings[i] = f
 			}
 		}
 		res.Scenarios = append(res.Scenarios, o.Scenarios...)
@@ -88,15 +86,14 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 			res.Sentiment = o.Sentiment
 		}
 	}
-	res.Findings = make([]schemas.Finding, 0, len(r.itemInfo))
+	i := 0
 	for _, s := range r.card.Sections {
 		for _, it := range s.Items {
-			f, ok := found[it.ID]
-			if !ok {
-				f = schemas.Finding{Item: it.ID, Section: s.ID, Kind: "rule", Verdict: schemas.NotEvaluated,
+			if res.Findings[i].Item == "" { // nobody evaluated it
+				res.Findings[i] = schemas.Finding{Item: it.ID, Section: s.ID, Kind: "rule", Verdict: schemas.NotEvaluated,
 					MaxPoints: it.Points, Severity: it.Severity, Evidence: []schemas.Evidence{}, Rationale: why}
 			}
-			res.Findings = append(res.Findings, f)
+			i++
 		}
 	}
 	r.card.aggregate(res)

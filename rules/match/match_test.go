@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -121,6 +122,51 @@ func FuzzFind(f *testing.F) {
 		// Every plain occurrence is found unless it breaks a word.
 		if strings.Count(string(tx.Norm), p) > 0 && m.bounded[0] == 0 && len(m.Find(tx.Norm, nil)) == 0 {
 			t.Fatalf("%q not found in %q", p, tx.Norm)
+		}
+	})
+}
+
+// FuzzFindMany compares the automaton with a naive search for every
+// phrase at every position.
+func FuzzFindMany(f *testing.F) {
+	f.Add("he|she|his|hers", "ushers and his")
+	f.Add("们他|我们他们|他们的|们", "我们他们的")
+	f.Add("保价必赔|必赔|保价", "放心保价必赔的")
+	f.Fuzz(func(t *testing.T, list, text string) {
+		var phrases []string
+		for _, p := range strings.Split(list, "|") {
+			if n := NormalizeString(p); n != "" && len(phrases) < 8 {
+				phrases = append(phrases, n)
+			}
+		}
+		if len(phrases) == 0 {
+			return
+		}
+		m, err := Compile(phrases, 0) // anywhere: no word boundaries
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tx Text
+		Normalize(&tx, text)
+		var got, want []string
+		for _, x := range m.Find(tx.Norm, nil) {
+			got = append(got, fmt.Sprint(x.Phrase, x.Start, x.End))
+		}
+		norm := string(tx.Norm)
+		for id, p := range phrases {
+			for i := 0; i+len(p) <= len(norm); i++ {
+				if strings.HasPrefix(norm[i:], p) {
+					want = append(want, fmt.Sprint(id, i, i+len(p)))
+				}
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("phrases %q in %q: got %v, want %v", phrases, norm, got, want)
+		}
+		if n := m.Count(tx.Norm); n != len(want) {
+			t.Fatalf("Count = %d, want %d", n, len(want))
 		}
 	})
 }

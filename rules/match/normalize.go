@@ -114,8 +114,9 @@ func (w *writer) ascii(b byte, idx int32) {
 
 func (w *writer) cjk(r rune, idx int32) {
 	w.space(true, idx)
-	w.t.Norm = utf8.AppendRune(w.t.Norm, r)
-	w.t.Orig = append(w.t.Orig, idx, idx, idx) // every Han character is 3 bytes
+	// Every Han character is 3 bytes of UTF-8.
+	w.t.Norm = append(w.t.Norm, byte(0xE0|r>>12), byte(0x80|r>>6&0x3F), byte(0x80|r&0x3F))
+	w.t.Orig = append(w.t.Orig, idx, idx, idx)
 }
 
 // other handles a rune that came out of NFKC.
