@@ -140,11 +140,12 @@ func Compile(pack *rulefmt.Pack) (*Program, error) {
 		return nil, c.errs
 	}
 	for _, t := range c.texts {
-		t.groupOf = make([]uint16, len(p.phrases))
-		for id, g := range t.group {
-			t.groupOf[id] = g
+		for id := range t.group {
+			t.member.add(id)
 		}
-		t.group = nil
+		if !t.matchAll {
+			t.group = nil // only match: all asks which group a phrase is in
+		}
 	}
 	m, err := match.Compile(p.phrases, anywhere)
 	if err != nil {

@@ -278,8 +278,8 @@ func (sc *scope) admits(s *state, i int) bool {
 
 type textNode struct {
 	scope    scope
-	group    map[int32]uint16 // during compilation
-	groupOf  []uint16         // phrase id → group (1-based), 0 when not used
+	member   bitset           // the phrase ids this node looks for
+	group    map[int32]uint16 // phrase id → group (1-based), kept for match: all
 	groups   int
 	re       *regex
 	matchAll bool
@@ -306,11 +306,12 @@ func (n *textNode) eval(s *state) outcome {
 	start := len(s.arena)
 	for i := range s.matches {
 		m := &s.matches[i]
-		g := n.groupOf[m.phrase]
-		if g == 0 || !n.scope.admits(s, int(m.turn)) {
+		if !n.member.has(m.phrase) || !n.scope.admits(s, int(m.turn)) {
 			continue
 		}
-		mark(int(g))
+		if n.matchAll {
+			mark(int(n.group[m.phrase]))
+		}
 		s.arena = append(s.arena, s.textHit(m))
 	}
 	if n.re != nil {
