@@ -28,7 +28,10 @@ fuzz:
 	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/rulefmt -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFind$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFindMany$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules -run '^$$' -fuzz '^FuzzPrefilterNeverHidesAMatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./rules -run '^$$' -fuzz '^FuzzFindAllMatchesTheEngine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./rules -run '^$$' -fuzz '^FuzzRegexConditionMatchesEngine$$' -fuzztime $(FUZZTIME)
 
 bench:
 	$(GO) test ./rules -run '^$$' -bench . -benchmem -count 1

@@ -11,11 +11,11 @@ import (
 
 // Runner scores interactions against one scorecard with a set of scorers.
 type Runner struct {
-	card     Card
-	reg      *Registry
-	names    []string
-	version  string
-	now      func() time.Time
+	card    Card
+	reg     *Registry
+	names   []string
+	version string
+	now     func() time.Time
 	// index gives each item's position in the card, in order.
 	index map[string]int
 	items int
