@@ -257,15 +257,7 @@ func prefixes(re *syntax.Regexp) ([]string, bool) {
 			return prefixes(re.Sub[0])
 		}
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			f, ok := prefixes(sub)
-			if !ok || len(out)+len(f) > maxStarts {
-				return nil, false
-			}
-			out = append(out, f...)
-		}
-		return out, true
+		return union(re.Sub, prefixes, maxStarts)
 	case syntax.OpConcat:
 		if len(re.Sub) == 0 {
 			break
@@ -278,13 +270,7 @@ func prefixes(re *syntax.Regexp) ([]string, bool) {
 			if !ok || len(out)*len(next) > maxFactors {
 				break
 			}
-			cross := make([]string, 0, len(out)*len(next))
-			for _, a := range out {
-				for _, b := range next {
-					cross = append(cross, a+b)
-				}
-			}
-			out = cross
+			out = cross(out, next)
 		}
 		return out, ok
 	}
@@ -409,15 +395,7 @@ func factors(re *syntax.Regexp) ([]string, bool) {
 			return factors(re.Sub[0])
 		}
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			f, ok := factors(sub)
-			if !ok || len(out)+len(f) > maxFactors {
-				return nil, false
-			}
-			out = append(out, f...)
-		}
-		return out, true
+		return union(re.Sub, factors, maxFactors)
 	case syntax.OpConcat:
 		// Every sub-expression's set is a valid filter, and so is the cross
 		// product of adjacent exact sets ([地收](址|件人) → 地址, 地件人, 收址,
@@ -449,18 +427,37 @@ func factors(re *syntax.Regexp) ([]string, bool) {
 				run = f
 				continue
 			}
-			var cross []string
-			for _, a := range run {
-				for _, b := range f {
-					cross = append(cross, a+b)
-				}
-			}
-			run = cross
+			run = cross(run, f)
 			consider(run)
 		}
 		return best, best != nil
 	}
 	return nil, false
+}
+
+// union joins the literal sets of alternatives; any without one, or more
+// than limit literals in all, leaves none.
+func union(subs []*syntax.Regexp, set func(*syntax.Regexp) ([]string, bool), limit int) ([]string, bool) {
+	var out []string
+	for _, sub := range subs {
+		f, ok := set(sub)
+		if !ok || len(out)+len(f) > limit {
+			return nil, false
+		}
+		out = append(out, f...)
+	}
+	return out, true
+}
+
+// cross returns every a+b.
+func cross(as, bs []string) []string {
+	out := make([]string, 0, len(as)*len(bs))
+	for _, a := range as {
+		for _, b := range bs {
+			out = append(out, a+b)
+		}
+	}
+	return out
 }
 
 // exact reports whether factors(re) lists exactly the strings re matches,

@@ -35,25 +35,11 @@ func Normalize(t *Text, s string) {
 		idx := int32(i)
 		switch {
 		case r < utf8.RuneSelf:
-			switch c := asciiClass[r]; c {
-			case 0:
-				w.sep()
-			case 1:
-				// dropped: "don't" matches "dont"
-			default:
-				w.ascii(c, idx)
-			}
+			w.ascii(r, idx)
 		case isHan(r):
 			w.cjk(r, idx)
 		case 0xFF01 <= r && r <= 0xFF5E: // full-width ASCII
-			r -= 0xFEE0
-			switch c := asciiClass[r]; c {
-			case 0:
-				w.sep()
-			case 1:
-			default:
-				w.ascii(c, idx)
-			}
+			w.ascii(r-0xFEE0, idx)
 		case r == '’' || r == '‘':
 			// dropped, like the ASCII apostrophe
 		case unicode.IsPunct(r) || unicode.IsSpace(r):
@@ -106,10 +92,18 @@ func (w *writer) space(cjk bool, idx int32) {
 	w.pendingSpace, w.started, w.lastCJK = false, true, cjk
 }
 
-func (w *writer) ascii(b byte, idx int32) {
-	w.space(false, idx)
-	w.t.Norm = append(w.t.Norm, b)
-	w.t.Orig = append(w.t.Orig, idx)
+// ascii writes an ASCII rune as asciiClass says: a separator, nothing
+// ("don't" matches "dont") or its lower-case byte.
+func (w *writer) ascii(r rune, idx int32) {
+	switch c := asciiClass[r]; c {
+	case 0:
+		w.sep()
+	case 1:
+	default:
+		w.space(false, idx)
+		w.t.Norm = append(w.t.Norm, c)
+		w.t.Orig = append(w.t.Orig, idx)
+	}
 }
 
 func (w *writer) cjk(r rune, idx int32) {
@@ -123,13 +117,7 @@ func (w *writer) cjk(r rune, idx int32) {
 func (w *writer) other(m rune, idx int32) {
 	switch {
 	case m < utf8.RuneSelf:
-		switch c := asciiClass[m]; c {
-		case 0:
-			w.sep()
-		case 1:
-		default:
-			w.ascii(c, idx)
-		}
+		w.ascii(m, idx)
 	case m == '’' || m == '‘' || unicode.Is(unicode.Mn, m):
 		// Dropped: apostrophes and combining marks.
 	case unicode.IsSpace(m) || unicode.IsPunct(m):
