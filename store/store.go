@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/zhijian-qa/zhijian/schemas"
+)
+
+// Status is what became of one received interaction.
+type Status string
+
+// Statuses. A result's coverage decides between Full, Partial and Failed:
+// an interaction where nothing could be evaluated counts as failed, so
+// coverage is never overstated.
+const (
+	Full    Status = "full"    // scored, every applicable item evaluated
+	Partial Status = "partial" // scored, some items not_evaluated
+	Failed  Status = "failed"  // not scored: bad message (dead-lettered) or nothing evaluated
+)
+
+// Outcome records one received interaction. Every message whose id and
+// tenant can be read becomes an Outcome, including those that go to the
+// dead-letter topic, so that coverage counts them as received.
+type Outcome struct {
+	Tenant        string
+	InteractionID string
+	// Day is the calendar day the interaction belongs to: the date of its
+	// started_at in its own offset, or the day it was received when
+	// started_at cannot be read.
+	Day    time.Time
+	Status Status
+	// Reason says why an interaction failed; empty otherwise.
+	Reason string
+	// ReceivedAt orders re-deliveries: the latest outcome of an
+	// interaction wins.
+	ReceivedAt time.Time
+	// Results are the interaction's scorecard results; none when it failed.
+	Results []*schemas.Result
+}
+
+// StatusOf returns the status a result's coverage implies.
+func StatusOf(r *schemas.Result) Status {
+	switch r.Coverage {
+	case schemas.CoverageFull:
+		return Full
+	case schemas.CoveragePartial:
+		return Partial
+	}
+	return Failed
+}
+
+// DayOf returns the calendar day of t in t's own location, as midnight UTC
+// of that date, the form every store keeps days in.
+func DayOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Filter narrows a query. Zero fields do not filter. Tenants, when set,
+// limits every query to those tenants: the console passes the caller's.
+type Filter struct {
+	Tenants []string
+	// From and To are inclusive days (see DayOf).
+	From, To time.Time
+}
+
+// Coverage is one tenant's accounting for one day.
+type Coverage struct {
+	Tenant   string
+	Day      time.Time
+	Received int64
+	Full     int64
+	Partial  int64
+	Failed   int64
+}
+
+// Summary is what a QA lead looks at first, over a filter.
+type Summary struct {
+	Received, Full, Partial, Failed int64
+	// Scored results (one per interaction and scorecard version).
+	Results  int64
+	Flagged  int64
+	Passed   int64
+	AvgScore float64
+	// TopFailing lists the items that failed most often, most first.
+	TopFailing []ItemCount
+}
+
+// ItemCount is how often a scorecard item failed.
+type ItemCount struct {
+	Scorecard string
+	Item      string
+	Failures  int64
+}
+
+// Store keeps outcomes and results. Implementations are safe for
+// concurrent use.
+type Store interface {
+	// Migrate applies the versioned DDL not yet recorded as applied.
+	Migrate(ctx context.Context) error
+	// Write stores a batch durably before returning nil. It is idempotent:
+	// an interaction written again replaces its earlier outcome, and a
+	// result with the same interaction, scorecard and version replaces the
+	// earlier one, so reads never count it twice.
+	Write(ctx context.Context, batch []Outcome) error
+	// Coverage returns per-tenant, per-day accounting, by tenant then day.
+	Coverage(ctx context.Context, f Filter) ([]Coverage, error)
+	// Summary totals a filter's outcomes and results; TopFailing holds at
+	// most limit items.
+	Summary(ctx context.Context, f Filter, limit int) (Summary, error)
+	// Results returns an interaction's results, by scorecard then version.
+	// It returns none when the interaction is not in one of f's tenants.
+	Results(ctx context.Context, f Filter, interactionID string) ([]*schemas.Result, error)
+	Close() error
+}
