@@ -132,4 +132,3 @@ func Handler(m *Metrics, h *Health) http.Handler {
 	})
 	return mux
 }
-

@@ -240,4 +240,3 @@ func isPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
 }
-
