@@ -40,6 +40,9 @@ type Config struct {
 	ScoreAttempts int
 	// ShutdownTimeout bounds draining, flushing and committing on shutdown.
 	ShutdownTimeout time.Duration
+	// SessionTimeout is how long the group waits for a silent member (one
+	// that crashed) before giving its partitions to the others.
+	SessionTimeout time.Duration
 }
 
 // Defaults fills zero fields.
@@ -76,6 +79,9 @@ func (c *Config) Defaults() {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 30 * time.Second
+	}
+	if c.SessionTimeout <= 0 {
+		c.SessionTimeout = 15 * time.Second
 	}
 }
 
@@ -124,11 +130,14 @@ func (w *Worker) Run(ctx context.Context) error {
 		QueueCapacity:  max(100, w.cfg.BatchSize),
 		CommitInterval: 0, // CommitMessages is synchronous
 		StartOffset:    kafka.FirstOffset,
-		ErrorLogger:    kafka.LoggerFunc(w.log.Sugar().Debugf),
+		SessionTimeout: w.cfg.SessionTimeout,
+		// Heartbeats a few times per session, as Kafka advises.
+		HeartbeatInterval: max(w.cfg.SessionTimeout/5, 100*time.Millisecond),
+		ErrorLogger:       kafka.LoggerFunc(w.log.Sugar().Debugf),
 	})
-	w.dlq = w.writer(w.cfg.DLQTopic)
+	w.dlq = NewWriter(w.cfg.Brokers, w.cfg.DLQTopic)
 	if w.cfg.ResultsTopic != "" {
-		w.results = w.writer(w.cfg.ResultsTopic)
+		w.results = NewWriter(w.cfg.Brokers, w.cfg.ResultsTopic)
 	}
 
 	// Work outlives ctx: on shutdown it drains until the deadline.
@@ -169,18 +178,6 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.log.Info("worker stopped", zap.Int("uncommitted", w.offsets.pending()))
 	return errors.Join(errs...)
-}
-
-func (w *Worker) writer(topic string) *kafka.Writer {
-	return &kafka.Writer{
-		Addr:         kafka.TCP(w.cfg.Brokers...),
-		Topic:        topic,
-		Balancer:     &kafka.Hash{},
-		RequiredAcks: kafka.RequireAll,
-		BatchSize:    w.cfg.BatchSize,
-		BatchTimeout: 5 * time.Millisecond,
-		MaxAttempts:  3,
-	}
 }
 
 // fetch reads messages until ctx ends. It blocks while the queue is full,
@@ -239,4 +236,19 @@ func (e permanentError) Unwrap() error { return e.error }
 func isPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
+}
+
+// NewWriter returns a producer for topic that balances by key and waits
+// for every in-sync replica, as the ingest command and the worker's
+// dead-letter and results topics need.
+func NewWriter(brokers []string, topic string) *kafka.Writer {
+	return &kafka.Writer{
+		Addr:         kafka.TCP(brokers...),
+		Topic:        topic,
+		Balancer:     &kafka.Hash{},
+		RequiredAcks: kafka.RequireAll,
+		BatchSize:    1000,
+		BatchTimeout: 5 * time.Millisecond,
+		MaxAttempts:  3,
+	}
 }

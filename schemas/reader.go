@@ -39,6 +39,12 @@ func (r *Reader) Next() (*Interaction, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.Decode(rec)
+}
+
+// Decode decodes a record NextRecord returned; problems come back as a
+// *RecordError with positions in the reader's source.
+func (r *Reader) Decode(rec Record) (*Interaction, error) {
 	in, problems := decodeRecord(rec.Data)
 	if len(problems) == 0 {
 		return in, nil

@@ -2,84 +2,132 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
-	"sort"
+	"time"
 
 	"go.uber.org/zap"
 
-	"github.com/zhijian-qa/zhijian/rules"
-	"github.com/zhijian-qa/zhijian/schemas"
+	"github.com/zhijian-qa/zhijian/pipeline"
+	"github.com/zhijian-qa/zhijian/store"
 )
 
-// runDemo scores the sample interactions with the shipped packs and prints
-// what a QA lead would look at first.
+// runDemo runs the whole pipeline in one process on the sample
+// interactions: the embedded broker, an embedded store, the workers and the
+// HTTP endpoints; it publishes the samples, waits until they are stored,
+// prints what a QA lead would look at first and serves until Ctrl-C.
 func runDemo(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dir := fs.String("data", "testdata/interactions", "folder of sample interactions")
+	storeURL := fs.String("store", "", "store URL (default: a new DuckDB file, removed at exit)")
+	httpAddr := fs.String("http", "127.0.0.1:8080", "address of the HTTP endpoints")
+	brokerAddr := fs.String("broker", defaultConfig().Kafka.Embedded.Addr, "loopback address of the embedded Kafka broker")
+	exit := fs.Bool("exit", false, "exit after the summary instead of serving")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	router, err := newRouter("")
-	if err != nil {
-		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+	if _, err := os.Stat(*dir); err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: no sample interactions at %s (run it from the repository root, or pass --data)\n", *dir)
 		return 1
 	}
-	files, err := filepath.Glob(filepath.Join(*dir, "*.json*"))
-	if err != nil || len(files) == 0 {
-		fmt.Fprintf(e.stderr, "zhijian demo: no interactions in %s (run it from the repository root)\n", *dir)
-		return 1
-	}
-	var received, scored, flagged, passed, failedToScore int
-	failing := map[string]int{}
-	for _, f := range files {
-		err := eachInteraction(e, f, func(in *schemas.Interaction) error {
-			runner, err := router.For(in)
-			if err != nil {
-				return err
-			}
-			res := runner.Score(ctx, in, rules.TurnMetrics(in))
-			scored++
-			if res.Flagged {
-				flagged++
-			}
-			if res.Passed {
-				passed++
-			}
-			for _, fd := range res.Findings {
-				if fd.Verdict == schemas.Fail {
-					failing[res.Scorecard+"/"+fd.Item]++
-				}
-			}
-			return nil
-		}, func(err error) { failedToScore++; e.log.Warn("not scored", zap.Error(err)) })
+	cfg := defaultConfig()
+	cfg.Kafka.Embedded.Addr = *brokerAddr
+	cfg.HTTP.Addr = *httpAddr
+	cfg.Workers.BatchWait = duration(50 * time.Millisecond)
+	cfg.Store.URL = *storeURL
+	if cfg.Store.URL == "" {
+		tmp, err := os.MkdirTemp("", "zhijian-demo-")
 		if err != nil {
 			fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
 			return 1
 		}
+		defer os.RemoveAll(tmp)
+		cfg.Store.URL = "duckdb:" + filepath.Join(tmp, "demo.duckdb")
 	}
-	received = scored + failedToScore
-	fmt.Fprintf(e.stdout, "received %d, scored %d, flagged for review %d, passed %d\n", received, scored, flagged, passed)
-	if received > 0 {
-		fmt.Fprintf(e.stdout, "coverage %.1f%%\n", 100*float64(scored)/float64(received))
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+		return 2
 	}
-	type kv struct {
-		k string
-		v int
+	s, err := startStack(ctx, cfg, e.log, nil)
+	if err != nil && cfg.Kafka.Embedded.Addr != "127.0.0.1:0" && isAddrInUse(err) {
+		e.log.Info("broker address in use; taking a free port", zap.String("addr", cfg.Kafka.Embedded.Addr))
+		cfg.Kafka.Embedded.Addr = "127.0.0.1:0"
+		s, err = startStack(ctx, cfg, e.log, nil)
 	}
-	var top []kv
-	for k, v := range failing {
-		top = append(top, kv{k, v})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+		return 1
 	}
-	sort.Slice(top, func(i, j int) bool { return top[i].v > top[j].v || top[i].v == top[j].v && top[i].k < top[j].k })
-	fmt.Fprintln(e.stdout, "top failing items:")
-	for i, x := range top {
-		if i == 10 {
-			break
+	defer s.close()
+
+	workCtx, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	workErr := make(chan error, 1)
+	go func() { workErr <- s.worker.Run(workCtx) }()
+	code := demo(ctx, e, s, *dir)
+	if code == 0 && !*exit {
+		fmt.Fprintf(e.stdout, "\nKafka at %s (zhijian ingest --brokers %s FILE publishes more)\n", s.brokers[0], s.brokers[0])
+		fmt.Fprintf(e.stdout, "metrics at http://%s/metrics; Ctrl-C stops\n", s.httpAddr)
+		<-ctx.Done()
+	}
+	stopWork()
+	if err := <-workErr; err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+		return 1
+	}
+	return code
+}
+
+// demo publishes the samples, waits until all are stored and prints the
+// summary the store gives.
+func demo(ctx context.Context, e *env, s *stack, dir string) int {
+	w := pipeline.NewWriter(s.brokers, s.cfg.Kafka.Topic)
+	published, rejected, err := publish(ctx, e, w, []string{dir})
+	w.Close()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+		return 1
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for s.metrics.Scored.Load()+s.metrics.Failed.Load() < int64(published) {
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			fmt.Fprintf(e.stderr, "zhijian demo: only %d of %d interactions stored\n",
+				s.metrics.Scored.Load()+s.metrics.Failed.Load(), published)
+			return 1
 		}
-		fmt.Fprintf(e.stdout, "  %3d  %s\n", x.v, x.k)
+		time.Sleep(50 * time.Millisecond)
 	}
+	sum, err := s.store.Summary(ctx, store.Filter{}, 10)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+		return 1
+	}
+	printSummary(e, sum, rejected)
 	return 0
+}
+
+func printSummary(e *env, sum store.Summary, rejected int) {
+	scored := sum.Full + sum.Partial
+	fmt.Fprintf(e.stdout, "received %d, scored %d, flagged for review %d, passed %d", sum.Received, scored, sum.Flagged, sum.Passed)
+	if rejected > 0 {
+		fmt.Fprintf(e.stdout, " (%d unreadable records not published)", rejected)
+	}
+	fmt.Fprintln(e.stdout)
+	if sum.Received > 0 {
+		fmt.Fprintf(e.stdout, "coverage %.1f%% (%d fully, %d partially, %d failed)\n",
+			100*float64(scored)/float64(sum.Received), sum.Full, sum.Partial, sum.Failed)
+	}
+	fmt.Fprintln(e.stdout, "top failing items:")
+	for _, it := range sum.TopFailing {
+		fmt.Fprintf(e.stdout, "  %3d  %s/%s\n", it.Failures, it.Scorecard, it.Item)
+	}
+}
+
+func isAddrInUse(err error) bool {
+	var se *os.SyscallError
+	return errors.As(err, &se) && se.Syscall == "bind"
 }

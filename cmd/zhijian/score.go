@@ -97,14 +97,23 @@ func eachInteraction(e *env, name string, fn func(*schemas.Interaction) error, b
 
 // newRouter loads one pack (by id or path) or every shipped pack.
 func newRouter(ref string) (*scorers.Router, error) {
+	if ref == "" {
+		return newRouterOf(nil)
+	}
+	return newRouterOf([]string{ref})
+}
+
+// newRouterOf loads packs by id or path; none loads every shipped pack.
+func newRouterOf(refs []string) (*scorers.Router, error) {
 	var progs []*rules.Program
-	if ref != "" {
+	for _, ref := range refs {
 		p, err := packs.Load(ref)
 		if err != nil {
 			return nil, err
 		}
 		progs = append(progs, p)
-	} else {
+	}
+	if len(refs) == 0 {
 		all, err := packs.All()
 		if err != nil {
 			return nil, err
