@@ -16,8 +16,10 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 
+# The store tests run against a private ClickHouse server that the script
+# installs (as root, when missing), starts on a free port and stops.
 unit:
-	$(GO) test -count=1 ./...
+	scripts/clickhouse-test $(GO) test -count=1 ./...
 
 rules-test:
 	$(GO) run ./cmd/zhijian rules check rules/packs
@@ -35,6 +37,8 @@ fuzz:
 
 bench:
 	$(GO) test ./rules -run '^$$' -bench . -benchmem -count 1
+	$(GO) run ./cmd/zhijian bench
+	scripts/clickhouse-test $(GO) test ./store/... -run '^$$' -bench . -benchmem -count 1
 
 # Rewrite testdata/golden after a deliberate change to packs or scoring.
 golden:

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -51,47 +52,31 @@ func (w *Worker) flush(ctx context.Context, batch []item) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	if err := w.write(ctx, batch); err != nil {
+		return err
+	}
 	var letters, published []kafka.Message
-	outcomes := make([]store.Outcome, 0, len(batch))
 	for _, it := range batch {
 		if it.dlq != "" {
 			letters = append(letters, deadLetter(it.msg, it.dlq))
 		}
-		if it.outcome == nil {
+		if w.results == nil || it.outcome == nil {
 			continue
 		}
-		outcomes = append(outcomes, *it.outcome)
-		if w.results != nil {
-			for _, r := range it.outcome.Results {
-				b, err := json.Marshal(r)
-				if err != nil {
-					return fmt.Errorf("encode result of %s: %w", r.InteractionID, err)
-				}
-				published = append(published, kafka.Message{Key: []byte(r.InteractionID), Value: b})
+		for _, r := range it.outcome.Results {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return fmt.Errorf("encode result of %s: %w", r.InteractionID, err)
 			}
+			published = append(published, kafka.Message{Key: []byte(r.InteractionID), Value: b})
 		}
 	}
-
 	if len(letters) > 0 {
 		if err := w.retry(ctx, "dead-letter write", func() error { return w.dlq.WriteMessages(ctx, letters...) }); err != nil {
 			return err
 		}
 		w.metrics.DeadLetters.Add(int64(len(letters)))
 	}
-	start := time.Now()
-	if err := w.retry(ctx, "store write", func() error {
-		err := w.store.Write(ctx, outcomes)
-		if err != nil {
-			w.metrics.StoreErrors.Add(1)
-			w.health.SetReady(false, "store unavailable: "+err.Error())
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	w.health.SetReady(true, "")
-	w.metrics.BatchSize.observe(float64(len(outcomes)))
-	w.metrics.BatchSeconds.observe(time.Since(start).Seconds())
 	if len(published) > 0 {
 		if err := w.retry(ctx, "results write", func() error { return w.results.WriteMessages(ctx, published...) }); err != nil {
 			return err
@@ -100,7 +85,7 @@ func (w *Worker) flush(ctx context.Context, batch []item) error {
 
 	for _, it := range batch {
 		w.offsets.markDone(it.msg.Partition, it.msg.Offset)
-		if it.outcome != nil && it.dlq == "" {
+		if it.dlq == "" {
 			w.metrics.Scored.Add(1)
 		} else {
 			w.metrics.Failed.Add(1)
@@ -109,6 +94,73 @@ func (w *Worker) flush(ctx context.Context, batch []item) error {
 	w.metrics.InFlight.Add(-int64(len(batch)))
 	w.commit(ctx, batch[0].msg.Topic)
 	return nil
+}
+
+// write stores the batch's outcomes, retrying while the store fails. When
+// the store rejects the batch as invalid, the outcomes are written one by
+// one, and each one rejected is dead-lettered with the store's reason and
+// kept as a failed outcome, so it still counts as received.
+func (w *Worker) write(ctx context.Context, batch []item) error {
+	outcomes := make([]store.Outcome, 0, len(batch))
+	for _, it := range batch {
+		if it.outcome != nil {
+			outcomes = append(outcomes, *it.outcome)
+		}
+	}
+	start := time.Now()
+	err := w.storeWrite(ctx, outcomes)
+	if errors.Is(err, store.ErrInvalid) {
+		w.log.Warn("store rejected a batch; writing it one by one", zap.Error(err))
+		for i := range batch {
+			it := &batch[i]
+			if it.outcome == nil {
+				continue
+			}
+			err := w.storeWrite(ctx, []store.Outcome{*it.outcome})
+			if !errors.Is(err, store.ErrInvalid) {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			it.dlq = "rejected by the store: " + err.Error()
+			o := *it.outcome
+			o.Status, o.Reason, o.Results = store.Failed, it.dlq, nil
+			if err := w.storeWrite(ctx, []store.Outcome{o}); err != nil && !errors.Is(err, store.ErrInvalid) {
+				return err
+			}
+		}
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	w.metrics.BatchSize.observe(float64(len(outcomes)))
+	w.metrics.BatchSeconds.observe(time.Since(start).Seconds())
+	return nil
+}
+
+// storeWrite writes outcomes, retrying every error but ErrInvalid.
+func (w *Worker) storeWrite(ctx context.Context, outcomes []store.Outcome) error {
+	var invalid error
+	err := w.retry(ctx, "store write", func() error {
+		err := w.store.Write(ctx, outcomes)
+		switch {
+		case errors.Is(err, store.ErrInvalid):
+			invalid = err
+			return nil
+		case err != nil:
+			w.metrics.StoreErrors.Add(1)
+			w.health.SetReady(false, "store unavailable: "+err.Error())
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.health.SetReady(true, "")
+	return invalid
 }
 
 // commit commits every partition's advanced watermark. A failed commit is

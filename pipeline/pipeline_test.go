@@ -225,3 +225,38 @@ func header(m kafka.Message, key string) string {
 	}
 	return ""
 }
+
+// picky rejects, as the stores do with values they cannot hold, any batch
+// holding one particular interaction.
+type picky struct {
+	store.Store
+	reject string
+}
+
+func (p *picky) Write(ctx context.Context, batch []store.Outcome) error {
+	for _, o := range batch {
+		if o.InteractionID == p.reject && o.Status != store.Failed {
+			return fmt.Errorf("interaction %s: day out of range: %w", o.InteractionID, store.ErrInvalid)
+		}
+	}
+	return p.Store.Write(ctx, batch)
+}
+
+func TestAnOutcomeTheStoreRejectsIsDeadLetteredAlone(t *testing.T) {
+	brokers := startBroker(t)
+	msgs := samples(t, 30)
+	st := &picky{Store: openStore(t, ""), reject: string(msgs[7].Key)}
+	publish(t, brokers, pipeline.TopicInteractions, msgs)
+	w := startWorker(t, testConfig(brokers), scoreFunc(t), st)
+	waitFor(t, "offsets committed", func() bool { c, e := committed(t, brokers, pipeline.TopicInteractions); return c == e })
+	w.shutdown(t)
+
+	letters := readAll(t, brokers, pipeline.TopicDLQ, 1)
+	if string(letters[0].Key) != st.reject || !strings.Contains(header(letters[0], pipeline.HeaderReason), "day out of range") {
+		t.Fatalf("dead letter %q: %s", letters[0].Key, header(letters[0], pipeline.HeaderReason))
+	}
+	s := summary(t, st)
+	if s.Received != 30 || s.Failed != 1 || s.Results != 29 {
+		t.Fatalf("received %d, failed %d, results %d; want 30, 1, 29", s.Received, s.Failed, s.Results)
+	}
+}

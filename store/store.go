@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/zhijian-qa/zhijian/schemas"
@@ -93,6 +94,10 @@ type ItemCount struct {
 	Item      string
 	Failures  int64
 }
+
+// ErrInvalid marks a Write error caused by the batch itself, which no
+// retry can fix; other errors are the store's and worth retrying.
+var ErrInvalid = errors.New("invalid outcome")
 
 // Store keeps outcomes and results. Implementations are safe for
 // concurrent use.

@@ -1,0 +1,68 @@
+// Package clickhouse owns the production store: store.Store on a
+// ClickHouse server, spoken to over the native protocol with clickhouse-go.
+// Its DDL is schemas/sql/clickhouse, applied by Migrate, and works on every
+// ClickHouse from 18.16 (the release Debian ships) to current ones.
+//
+// # Tables
+//
+// outcomes, results and findings have the DuckDB store's columns, so both
+// answer the same queries: outcomes keyed by (tenant, interaction_id),
+// results by (tenant, interaction_id, scorecard, scorecard_version) with
+// flat columns for dashboards and the full result as JSON, findings by a
+// result's key and item. Each is a ReplacingMergeTree ordered by its key,
+// partitioned by month of the interaction's day, with two more columns:
+// received_ns, the outcome's ReceivedAt in nanoseconds (the engine's
+// version), and seq, the write that stored the row.
+//
+// # Writes
+//
+// Write validates a batch (nothing of an invalid batch is stored), keeps
+// the latest ReceivedAt of every key in it (of equal ones the last), and
+// sends three INSERTs with explicit column lists, which 18.16 requires:
+// findings, then results, then outcomes. It returns nil once the server
+// has acknowledged all three. A failed Write may leave part of its rows;
+// retrying it stores them again under a new seq, which replaces them.
+//
+// Rows are never updated in place. A re-delivery inserts new rows; a merge
+// keeps, for every key, the row with the greatest received_ns, and of equal
+// ones the last inserted. Reads never depend on merges having run: they
+// take each key's row with the greatest (received_ns, seq) with argMax,
+// which is the same row, since Write calls of one Store are serialised and
+// number themselves in the order they reach the server. So the latest
+// delivery wins, an earlier one arriving late is ignored, and a result
+// written again replaces the earlier one. Of two deliveries with the same
+// ReceivedAt the later write wins.
+//
+// Findings are read only together with their result: a finding counts
+// only when its (received_ns, seq) is that of the winning result of its
+// key, so the findings of a replaced result, including items the new
+// result no longer has, are never counted, before or after merges.
+//
+// Two processes writing the same interaction with the same ReceivedAt at
+// the same moment (a consumer-group rebalance) are ordered by their
+// clocks; if their inserts interleave, merges may keep one write's result
+// and the other's findings, and the result's failed items go uncounted in
+// TopFailing until it is written again. Nothing is ever counted twice.
+//
+// # Durability
+//
+// An acknowledged INSERT is on the server's disk as a new part. ClickHouse
+// does not fsync parts by default (newer releases have the MergeTree
+// setting fsync_after_insert); replicated setups add insert_quorum.
+//
+// # Types
+//
+// Days are Date and times DateTime (seconds, UTC): 18.16 has no
+// DateTime64 and no Bool (booleans are UInt8). Both types cover 1970 to
+// 2105: Write rejects outcomes whose day or ReceivedAt fall outside, and
+// stores started_at and processed_at outside it as 1970-01-01 in the flat
+// columns (the exact times stay in result_json).
+//
+// # Errors
+//
+// Input that cannot be stored (no tenant or interaction id, an unknown
+// status, a nil result, a result of another interaction, a day or
+// ReceivedAt out of range) fails the whole batch before anything is
+// written; retrying it cannot succeed. Server and network errors are
+// returned wrapped, with what was being done.
+package clickhouse
