@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/zhijian-qa/zhijian/scorers"
 	"github.com/zhijian-qa/zhijian/scorers/rule"
 	"github.com/zhijian-qa/zhijian/store"
+	"github.com/zhijian-qa/zhijian/store/clickhouse"
 	"github.com/zhijian-qa/zhijian/store/duckdb"
 )
 
@@ -41,6 +43,32 @@ func openStore(t testing.TB, path string) store.Store {
 	st, err := duckdb.Open(path)
 	if err == nil {
 		err = st.Migrate(context.Background())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// openClickHouse opens a database of its own on the server
+// scripts/clickhouse-test started. Without one the test is skipped, unless
+// CI=true, where it must run.
+func openClickHouse(t *testing.T) store.Store {
+	t.Helper()
+	u := os.Getenv("ZHIJIAN_CLICKHOUSE_URL")
+	if u == "" {
+		msg := "ZHIJIAN_CLICKHOUSE_URL is not set: run with scripts/clickhouse-test go test ./pipeline"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	u = strings.TrimSuffix(u[:strings.LastIndex(u, "/")], "/") + fmt.Sprintf("/pipeline_%d_%d", os.Getpid(), time.Now().UnixNano())
+	ctx := context.Background()
+	st, err := clickhouse.Open(ctx, u)
+	if err == nil {
+		err = st.Migrate(ctx)
 	}
 	if err != nil {
 		t.Fatal(err)

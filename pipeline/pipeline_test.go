@@ -18,8 +18,12 @@ import (
 )
 
 func TestEndToEndThroughTheEmbeddedBroker(t *testing.T) {
+	t.Run("duckdb", func(t *testing.T) { endToEnd(t, openStore(t, "")) })
+	t.Run("clickhouse", func(t *testing.T) { endToEnd(t, openClickHouse(t)) })
+}
+
+func endToEnd(t *testing.T, st store.Store) {
 	brokers := startBroker(t)
-	st := openStore(t, "")
 	const n = 300
 	publish(t, brokers, pipeline.TopicInteractions, samples(t, n))
 	w := startWorker(t, testConfig(brokers), scoreFunc(t), st)
