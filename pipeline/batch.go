@@ -15,10 +15,22 @@ import (
 	"github.com/zhijian-qa/zhijian/store"
 )
 
-// batchAll collects processed messages into batches and flushes each:
-// dead letters, then the store, then the results topic, then commits.
+// batchAll collects processed messages into batches and hands each to a
+// flusher, so that the next batch fills while one is written. Flushing a
+// batch writes the store, then dead letters and results, then commits.
 // It returns when done is closed and the last batch is flushed.
 func (w *Worker) batchAll(ctx context.Context, done <-chan item) error {
+	full := make(chan []item, 1) // at most one batch waits for the flusher
+	flushed := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range full {
+			if err == nil {
+				err = w.flush(ctx, b)
+			} // after a failure batches are dropped: they stay uncommitted
+		}
+		flushed <- err
+	}()
 	batch := make([]item, 0, w.cfg.BatchSize)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -26,7 +38,11 @@ func (w *Worker) batchAll(ctx context.Context, done <-chan item) error {
 		select {
 		case it, ok := <-done:
 			if !ok {
-				return w.flush(ctx, batch)
+				if len(batch) > 0 {
+					full <- batch
+				}
+				close(full)
+				return <-flushed
 			}
 			if len(batch) == 0 {
 				timer.Reset(w.cfg.BatchWait)
@@ -38,10 +54,8 @@ func (w *Worker) batchAll(ctx context.Context, done <-chan item) error {
 		case <-timer.C:
 		}
 		timer.Stop()
-		if err := w.flush(ctx, batch); err != nil {
-			return err
-		}
-		batch = batch[:0]
+		full <- batch
+		batch = make([]item, 0, w.cfg.BatchSize)
 	}
 }
 

@@ -125,7 +125,7 @@ func TestStoreOutageCommitsNothingAndLosesNothing(t *testing.T) {
 	brokers := startBroker(t)
 	st := &flaky{Store: openStore(t, "")}
 	st.down.Store(true)
-	const n = 120
+	const n = 1000
 	publish(t, brokers, pipeline.TopicInteractions, samples(t, n))
 	cfg := testConfig(brokers)
 	cfg.Queue = 8
