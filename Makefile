@@ -1,10 +1,18 @@
-# Zhijian: make test runs everything CI runs; make demo scores the samples.
+# Zhijian: make test runs everything CI runs; make demo runs the pipeline on the samples.
 GO      ?= go
 FUZZTIME ?= 10s
 
-.PHONY: test demo build vet unit rules-test fuzz bench golden
+.PHONY: test deps demo build vet unit rules-test fuzz bench golden
 
-test: vet unit rules-test fuzz
+test: deps vet unit rules-test fuzz
+
+# The embedded DuckDB store is C++ behind cgo: a C compiler is needed.
+# As root on Debian it is installed when missing.
+deps:
+	@command -v gcc >/dev/null 2>&1 || command -v cc >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc g++ libc6-dev >/dev/null; \
+	  else echo "a C compiler (gcc) is needed for the embedded DuckDB store"; exit 1; fi; }
 
 demo:
 	$(GO) run ./cmd/zhijian demo
