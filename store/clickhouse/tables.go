@@ -43,9 +43,9 @@ func (b *rows) outcomesTable(seq uint64) table {
 		ns, seqs                   = make([]uint64, 0, n), make([]uint64, 0, n)
 	)
 	for _, row := range b.outcomes {
-		o := row.o
+		o := row.O
 		tenant, id = append(tenant, o.Tenant), append(id, o.InteractionID)
-		day = append(day, row.day)
+		day = append(day, row.Day)
 		status, reason = append(status, string(o.Status)), append(reason, o.Reason)
 		at, ns, seqs = append(at, o.ReceivedAt.UTC()), append(ns, uint64(o.ReceivedAt.UnixNano())), append(seqs, seq)
 	}
@@ -69,11 +69,11 @@ func (b *rows) resultsTable(seq uint64) table {
 		duration                              = make([]int64, 0, n)
 	)
 	for _, row := range b.results {
-		r := row.r
+		r := row.R
 		tenant, id = append(tenant, r.Tenant), append(id, r.InteractionID)
 		scorecard, version = append(scorecard, r.Scorecard), append(version, r.ScorecardVersion)
-		day, at = append(day, row.day), append(at, row.receivedAt.UTC())
-		ns, seqs = append(ns, uint64(row.receivedAt.UnixNano())), append(seqs, seq)
+		day, at = append(day, row.Day), append(at, row.ReceivedAt.UTC())
+		ns, seqs = append(ns, uint64(row.ReceivedAt.UnixNano())), append(seqs, seq)
 		channel, language, queue = append(channel, string(r.Channel)), append(language, r.Language), append(queue, r.Queue)
 		agent, team = append(agent, r.AgentID), append(team, r.Team)
 		started, processed = append(started, dateTime(r.StartedAt)), append(processed, dateTime(r.ProcessedAt))
@@ -113,12 +113,12 @@ func (b *rows) findingsTable(seq uint64) table {
 		points, maxPoints, confidence        = make([]float64, 0, n), make([]float64, 0, n), make([]float64, 0, n)
 	)
 	for _, row := range b.results {
-		r := row.r
-		rat, rns := row.receivedAt.UTC(), uint64(row.receivedAt.UnixNano())
-		for _, f := range row.findings {
+		r := row.R
+		rat, rns := row.ReceivedAt.UTC(), uint64(row.ReceivedAt.UnixNano())
+		for _, f := range row.Findings {
 			tenant, id = append(tenant, r.Tenant), append(id, r.InteractionID)
 			scorecard, version, item = append(scorecard, r.Scorecard), append(version, r.ScorecardVersion), append(item, f.Item)
-			day, at, ns, seqs = append(day, row.day), append(at, rat), append(ns, rns), append(seqs, seq)
+			day, at, ns, seqs = append(day, row.Day), append(at, rat), append(ns, rns), append(seqs, seq)
 			section, kind, verdict = append(section, f.Section), append(kind, f.Kind), append(verdict, string(f.Verdict))
 			points, maxPoints = append(points, f.Points), append(maxPoints, f.MaxPoints)
 			severity, confidence = append(severity, f.Severity), append(confidence, f.Confidence)

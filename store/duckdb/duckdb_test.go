@@ -1,0 +1,195 @@
+//go:build cgo
+
+package duckdb
+
+import (
+	"errors"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zhijian-qa/zhijian/store"
+	"github.com/zhijian-qa/zhijian/store/storetest"
+)
+
+func openT(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformanceInMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openT(t, "") })
+}
+
+func TestConformanceFile(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return openT(t, filepath.Join(t.TempDir(), "zhijian.duckdb"))
+	})
+}
+
+func TestDataSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "zhijian.duckdb")
+	at := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	s := openT(t, path)
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	batch := []store.Outcome{storetest.RealisticOutcome(storetest.Acme, 1, at), storetest.RealisticOutcome(storetest.Shopfast, 2, at)}
+	if err := s.Write(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Summary(t.Context(), store.Filter{}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openT(t, path)
+	defer s.Close()
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatalf("Migrate on reopen: %v", err)
+	}
+	after, err := s.Summary(t.Context(), store.Filter{}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Received != 2 || before.Results != 2 || len(before.TopFailing) == 0 {
+		t.Fatalf("before close: %+v", before)
+	}
+	if after.Received != before.Received || after.Results != before.Results || after.AvgScore != before.AvgScore ||
+		len(after.TopFailing) != len(before.TopFailing) || after.TopFailing[0] != before.TopFailing[0] {
+		t.Errorf("after reopen\n got %+v\nwant %+v", after, before)
+	}
+	rs, err := s.Results(t.Context(), store.Filter{Tenants: []string{storetest.Shopfast}}, batch[1].InteractionID)
+	if err != nil || len(rs) != 1 || len(rs[0].Findings) != 38 {
+		t.Errorf("Results after reopen: %d results, err %v", len(rs), err)
+	}
+}
+
+func TestMigrationsRecorded(t *testing.T) {
+	s := openT(t, "")
+	defer s.Close()
+	for range 2 {
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	var name string
+	err := s.db.QueryRowContext(t.Context(), `SELECT count(*), min(name) FROM schema_migrations WHERE applied_at IS NOT NULL`).Scan(&n, &name)
+	if err != nil || n != 1 || name != "init" {
+		t.Errorf("schema_migrations: %d rows, first %q, err %v; want 1 row, init", n, name, err)
+	}
+}
+
+func TestWriteBeforeMigrateFails(t *testing.T) {
+	s := openT(t, "")
+	defer s.Close()
+	err := s.Write(t.Context(), []store.Outcome{storetest.RealisticOutcome(storetest.Acme, 1, time.Now())})
+	if err == nil || !strings.Contains(err.Error(), "duckdb: write") {
+		t.Errorf("Write before Migrate: %v", err)
+	}
+}
+
+func TestClosedStore(t *testing.T) {
+	s := openT(t, "")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if err := s.Write(t.Context(), []store.Outcome{storetest.RealisticOutcome(storetest.Acme, 1, time.Now())}); err == nil {
+		t.Error("Write after Close returned nil")
+	}
+	if _, err := s.Coverage(t.Context(), store.Filter{}); err == nil {
+		t.Error("Coverage after Close returned nil")
+	}
+}
+
+// Dashboards read the flat columns: check they hold what the JSON holds.
+func TestFlatColumns(t *testing.T) {
+	s := openT(t, "")
+	defer s.Close()
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	o := storetest.RealisticOutcome(storetest.Acme, 3, time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC))
+	if err := s.Write(t.Context(), []store.Outcome{o}); err != nil {
+		t.Fatal(err)
+	}
+	r := o.Results[0]
+	var (
+		day, started          time.Time
+		score                 float64
+		team, coverage        string
+		duration, nFindings   int64
+		nFailed, nFlagReasons int64
+	)
+	err := s.db.QueryRowContext(t.Context(), `SELECT r.day, r.started_at, r.score, r.team, r.coverage, r.duration_ms,
+		len(r.flag_reasons), (SELECT count(*) FROM findings), (SELECT count(*) FROM findings WHERE verdict = 'fail')
+		FROM results r`).Scan(&day, &started, &score, &team, &coverage, &duration, &nFlagReasons, &nFindings, &nFailed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantFailed int64
+	for _, f := range r.Findings {
+		if f.Verdict == "fail" {
+			wantFailed++
+		}
+	}
+	if !day.Equal(store.DayOf(r.StartedAt)) || !started.Equal(r.StartedAt) || score != r.Score || team != r.Team ||
+		coverage != r.Coverage || duration != r.Metrics.DurationMS || nFlagReasons != int64(len(r.FlagReasons)) ||
+		nFindings != 38 || nFailed != wantFailed {
+		t.Errorf("flat columns: day %v started %v score %v team %s coverage %s duration %d flags %d findings %d failed %d; result %+v",
+			day, started, score, team, coverage, duration, nFlagReasons, nFindings, nFailed, r)
+	}
+}
+
+func TestOpenFailsOnBadPath(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "missing", "dir", "zhijian.duckdb"))
+	if err == nil {
+		s.Close()
+		t.Fatal("Open of a file in a missing directory returned nil")
+	}
+	if !strings.Contains(err.Error(), "duckdb: open") {
+		t.Errorf("error %q lacks context", err)
+	}
+}
+
+func TestOpenPathWithQuote(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "o'brien; DROP TABLE x.duckdb")
+	s := openT(t, path)
+	defer s.Close()
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(t.Context(), []store.Outcome{storetest.RealisticOutcome(storetest.Acme, 1, time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUnencodableResultIsInvalid(t *testing.T) {
+	s := openT(t, "")
+	defer s.Close()
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	o := storetest.RealisticOutcome(storetest.Acme, 1, time.Now())
+	o.Results[0].Score = math.NaN()
+	err := s.Write(t.Context(), []store.Outcome{storetest.RealisticOutcome(storetest.Acme, 2, time.Now()), o})
+	if !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("Write of a NaN score: %v, want store.ErrInvalid", err)
+	}
+	if sum, err := s.Summary(t.Context(), store.Filter{}, 0); err != nil || sum.Received != 0 {
+		t.Errorf("after a rejected batch: %+v, %v; want nothing stored", sum, err)
+	}
+}
