@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -40,6 +41,9 @@ type regex struct {
 	anchored *regexp.Regexp // ^(?:re), used at the starts
 	maxLen   int            // longest match in bytes; -1 when unbounded
 	atStart  bool           // re begins with ^ (and has no other assertion): one try at 0
+	// wordStart: re begins with \b and every start is a word character,
+	// so a start counts only where the character before is not one.
+	wordStart bool
 	// lead is set when re begins with X+ or X{n,} for a character class X:
 	// a failure at one X of a run means failure at the rest of that run.
 	lead *syntax.Regexp
@@ -144,13 +148,111 @@ func newRegex(re *regexp.Regexp) *regex {
 		r.atStart = true
 		return r
 	}
-	if st, ok := prefixes(tree); ok && len(st) > 0 && !slices.Contains(st, "") && !hasAssertion(tree) {
-		if a, err := regexp.Compile(`^(?:` + re.String() + `)`); err == nil {
-			r.starts, r.anchored = newLiterals(st), a
-			r.lead = leadingRun(tree)
+	rest := tree
+	if t, ok := afterWordBoundary(tree); ok {
+		// findAll checks the leading \b itself, where it can see the
+		// character before a start.
+		rest, r.wordStart = t, true
+	}
+	st, ok := prefixes(rest)
+	if !ok || len(st) == 0 || slices.Contains(st, "") {
+		return r
+	}
+	if hasAssertion(rest) {
+		if !r.wordStart || leadingAssertion(rest) {
+			return r
 		}
+		// Later assertions see the text around them, so no window.
+		r.maxLen = -1
+	}
+	if a, err := regexp.Compile(`^(?:` + rest.String() + `)`); err == nil {
+		r.starts, r.anchored = newLiterals(st), a
+		r.lead = leadingRun(rest)
 	}
 	return r
+}
+
+// afterWordBoundary returns re without the \b it begins with, in every
+// alternative.
+func afterWordBoundary(re *syntax.Regexp) (*syntax.Regexp, bool) {
+	switch re.Op {
+	case syntax.OpConcat:
+		if len(re.Sub) > 1 && re.Sub[0].Op == syntax.OpWordBoundary {
+			return &syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[1:], Flags: re.Flags}, true
+		}
+	case syntax.OpAlternate:
+		subs := make([]*syntax.Regexp, len(re.Sub))
+		for i, sub := range re.Sub {
+			t, ok := afterWordBoundary(sub)
+			if !ok {
+				return nil, false
+			}
+			subs[i] = t
+		}
+		return &syntax.Regexp{Op: syntax.OpAlternate, Sub: subs, Flags: re.Flags}, true
+	}
+	return nil, false
+}
+
+// isWordByte is \b's idea of a word character, which is ASCII only.
+func isWordByte(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// leadingAssertion reports whether re may test an assertion before it
+// reads its first character.
+func leadingAssertion(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if leadingAssertion(sub) {
+				return true
+			}
+			if minLen(sub) > 0 {
+				return false
+			}
+		}
+		return false
+	}
+	for _, sub := range re.Sub {
+		if leadingAssertion(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// minLen reports the shortest match of re in characters, 0 when it may be
+// empty.
+func minLen(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpPlus:
+		return minLen(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min * minLen(re.Sub[0])
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n += minLen(sub)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := -1
+		for _, sub := range re.Sub {
+			if m := minLen(sub); n < 0 || m < n {
+				n = m
+			}
+		}
+		return max(n, 0)
+	}
+	return 0
 }
 
 // findAll returns what r.re.FindAllStringIndex(s, -1) returns. cands,
@@ -184,6 +286,10 @@ func (r *regex) findAll(s string, cands []int32, dst [][2]int) [][2]int {
 		}
 		if c < 0 {
 			break
+		}
+		if r.wordStart && (c > 0 && isWordByte(s[c-1])) == isWordByte(s[c]) {
+			pos = c + 1 // no \b here
+			continue
 		}
 		// Every match is non-empty (it begins with a start literal), so
 		// the leftmost match is the first candidate where one exists.
@@ -244,9 +350,6 @@ func (r *regex) window(s string) string {
 
 // prefixes returns literals of which every match of re begins with one.
 func prefixes(re *syntax.Regexp) ([]string, bool) {
-	if re.Flags&syntax.FoldCase != 0 {
-		return nil, false
-	}
 	switch re.Op {
 	case syntax.OpLiteral, syntax.OpCharClass:
 		return factors(re)
@@ -369,11 +472,12 @@ func needs(re *syntax.Regexp) [][]string {
 // factors returns literals of which every match of re contains one, or
 // false when there is no such set worth checking.
 func factors(re *syntax.Regexp) ([]string, bool) {
-	if re.Flags&syntax.FoldCase != 0 {
-		return nil, false
-	}
 	switch re.Op {
 	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			// Every case of the first character: not exact, but short.
+			return foldings(re.Rune[0]), true
+		}
 		return []string{string(re.Rune)}, true
 	case syntax.OpCharClass:
 		var out []string
@@ -464,7 +568,9 @@ func cross(as, bs []string) []string {
 // so that adjacent sets may be joined.
 func exact(re *syntax.Regexp) bool {
 	switch re.Op {
-	case syntax.OpLiteral, syntax.OpCharClass:
+	case syntax.OpLiteral:
+		return re.Flags&syntax.FoldCase == 0
+	case syntax.OpCharClass:
 		return true
 	case syntax.OpCapture:
 		return exact(re.Sub[0])
@@ -477,6 +583,15 @@ func exact(re *syntax.Regexp) bool {
 		return true
 	}
 	return false
+}
+
+// foldings returns r in every case (k, K and the Kelvin sign for k).
+func foldings(r rune) []string {
+	out := []string{string(r)}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		out = append(out, string(f))
+	}
+	return out
 }
 
 func shortest(f []string) int {

@@ -21,7 +21,7 @@ func TestPrefilterFactors(t *testing.T) {
 		{`(地址|收件人)(是|为)[^？]{4}`, []string{"地址为", "地址是", "收件人为", "收件人是"}},
 		{`[？?吗]|[0-9]{4,}`, []string{"?", "吗", "？", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
 		{`(?s)^.`, nil},
-		{`(?i)calm down`, nil},
+		{`(?i)calm down`, []string{"C", "c"}},
 		{`x*y?`, nil},
 		{`(^|[^0-9])1[3-9][0-9]{9}`, []string{"13", "14", "15", "16", "17", "18", "19"}},
 	} {
@@ -82,6 +82,9 @@ func FuzzFindAllMatchesTheEngine(f *testing.F) {
 	f.Add(`[^x]{0,3}y`, "a中中中y")
 	f.Add(`[0-9]+元`, "12 345元 6789")
 	f.Add(`(ab|cd)(e|f)g`, "abfg cdeg abg")
+	f.Add(`(?i)\bsh[i1]t\b|\bass(?:hole)?\b`, "class ass, ſhit SHIT sh1tty x_ass")
+	f.Add(`(?i)\b(?:\d{1,2}|one|six)\s+days\b`, "in 3 days, six days, 12 dayss, ſix days")
+	f.Add(`\b1[3-9][0-9]{9}\b`, "call 13812345678 or x13812345678")
 	f.Fuzz(func(t *testing.T, expr, text string) {
 		re, err := regexp.Compile(expr)
 		if err != nil {
