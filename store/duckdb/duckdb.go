@@ -44,7 +44,11 @@ var _ store.Store = (*Store)(nil)
 // rewrites, and a larger WAL makes checkpoints rarer; replaying 256 MB of
 // WAL after a crash takes seconds. An in-memory database gains nothing
 // from checkpoints.
+//
+// DuckDB's memory limit defaults to most of the machine's; a worker keeps
+// to a fixed budget instead, past which DuckDB evicts its cache.
 const (
+	memoryLimit      = "192MB"
 	rowGroupSize     = 16384
 	fileCheckpoint   = "256MB"
 	memoryCheckpoint = "1000GB"
@@ -60,7 +64,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("duckdb: open %q: %w", path, err)
 	}
 	db := sql.OpenDB(c)
-	if _, err := db.Exec(`SET checkpoint_threshold = '` + threshold + `'`); err != nil {
+	if _, err := db.Exec(`SET checkpoint_threshold = '` + threshold + `'; SET memory_limit = '` + memoryLimit + `'`); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("duckdb: open %q: %w", path, err)
 	}
