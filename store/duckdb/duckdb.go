@@ -48,7 +48,7 @@ var _ store.Store = (*Store)(nil)
 // DuckDB's memory limit defaults to most of the machine's; a worker keeps
 // to a fixed budget instead, past which DuckDB evicts its cache.
 const (
-	memoryLimit      = "192MB"
+	memoryLimit      = "128MB"
 	rowGroupSize     = 16384
 	fileCheckpoint   = "256MB"
 	memoryCheckpoint = "1000GB"
