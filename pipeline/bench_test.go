@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,36 +12,25 @@ import (
 	"github.com/zhijian-qa/zhijian/schemas"
 )
 
+// chatSamples returns n chat messages, each with its own interaction id.
 func chatSamples(b *testing.B, n int) []kafka.Message {
 	var chats []kafka.Message
-	for _, m := range samples(b, 200) {
-		if in, err := schemas.Decode(m.Value); err == nil && in.Channel == schemas.Chat {
-			chats = append(chats, m)
+	for len(chats) < n {
+		chats = chats[:0]
+		for _, m := range samples(b, 2*n+10) {
+			if in, err := schemas.Decode(m.Value); err == nil && in.Channel == schemas.Chat && len(chats) < n {
+				chats = append(chats, m)
+			}
 		}
 	}
-	out := make([]kafka.Message, n)
-	for i := range out {
-		out[i] = chats[i%len(chats)]
-		out[i].Key = []byte(string(out[i].Key) + "-" + string(rune('a'+i%26)) + itoa(i))
-	}
-	return out
-}
-
-func itoa(i int) string {
-	b := []byte{}
-	for {
-		b = append([]byte{byte('0' + i%10)}, b...)
-		if i /= 10; i == 0 {
-			return string(b)
-		}
-	}
+	return chats
 }
 
 // BenchmarkEndToEnd publishes b.N chats, then times a worker taking them
-// from the embedded broker through scoring into DuckDB.
+// from the embedded broker through scoring into a DuckDB file.
 func BenchmarkEndToEnd(b *testing.B) {
 	brokers := startBroker(b)
-	st := openStore(b, "")
+	st := openStore(b, filepath.Join(b.TempDir(), "bench.duckdb"))
 	msgs := chatSamples(b, b.N)
 	publish(b, brokers, pipeline.TopicInteractions, msgs)
 	cfg := testConfig(brokers)
@@ -49,7 +39,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.ResetTimer()
 	w := startWorker(b, cfg, scoreFunc(b), st)
 	for w.metrics.Scored.Load() < int64(b.N) {
-		runtimeGosched()
+		time.Sleep(time.Millisecond)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "interactions/s")
@@ -76,5 +66,3 @@ func BenchmarkScoreOnly(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "interactions/s")
 }
-
-func runtimeGosched() { time.Sleep(time.Millisecond) }

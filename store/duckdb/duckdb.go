@@ -64,7 +64,12 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("duckdb: open %q: %w", path, err)
 	}
 	db := sql.OpenDB(c)
-	if _, err := db.Exec(`SET checkpoint_threshold = '` + threshold + `'; SET memory_limit = '` + memoryLimit + `'`); err != nil {
+	set := `SET checkpoint_threshold = '` + threshold + `'`
+	if threshold == fileCheckpoint {
+		// An in-memory database must hold all its rows: no budget there.
+		set += `; SET memory_limit = '` + memoryLimit + `'`
+	}
+	if _, err := db.Exec(set); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("duckdb: open %q: %w", path, err)
 	}
