@@ -142,10 +142,14 @@ func samples(t testing.TB, n int) []kafka.Message {
 		}
 		raw = append(raw, m)
 	}
+	ids := make([]any, len(raw))
+	for i, m := range raw {
+		ids[i] = m["id"]
+	}
 	msgs := make([]kafka.Message, n)
 	for i := range msgs {
 		m := raw[i%len(raw)]
-		id := fmt.Sprintf("%s-%d", m["id"], i)
+		id := fmt.Sprintf("%s-%d", ids[i%len(raw)], i)
 		m["id"] = id
 		v, err := json.Marshal(m)
 		if err != nil {
