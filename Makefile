@@ -36,6 +36,7 @@ rules-test:
 # A short run of every fuzz target; FUZZTIME=5m for a longer one.
 fuzz:
 	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzParseJSONAgreesWithEncodingJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/rulefmt -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFind$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFindMany$$' -fuzztime $(FUZZTIME)

@@ -47,16 +47,12 @@ func decodeRecord(data []byte) (*Interaction, []Problem) {
 		line, col := lineCol(data, off)
 		return nil, []Problem{{Line: line, Col: col, Msg: "invalid UTF-8"}}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, []Problem{syntaxProblem(data, err)}
-	}
-	if dec.More() {
-		off := dec.InputOffset()
-		line, col := lineCol(data, int(off))
-		return nil, []Problem{{Line: line, Col: col, Msg: "unexpected data after the JSON object"}}
+	v, ok := parseJSON(data)
+	if !ok {
+		var problem *Problem
+		if v, problem = parseStdlib(data); problem != nil {
+			return nil, []Problem{*problem}
+		}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -65,6 +61,23 @@ func decodeRecord(data []byte) (*Interaction, []Problem) {
 	w := &walker{}
 	in := w.interaction(obj)
 	return in, w.problems
+}
+
+// parseStdlib parses with encoding/json, which names what is wrong.
+func parseStdlib(data []byte) (any, *Problem) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		p := syntaxProblem(data, err)
+		return nil, &p
+	}
+	if dec.More() {
+		off := dec.InputOffset()
+		line, col := lineCol(data, int(off))
+		return nil, &Problem{Line: line, Col: col, Msg: "unexpected data after the JSON object"}
+	}
+	return v, nil
 }
 
 func syntaxProblem(data []byte, err error) Problem {
