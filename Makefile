@@ -37,6 +37,7 @@ rules-test:
 fuzz:
 	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzParseJSONAgreesWithEncodingJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzAppendFindingsJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/rulefmt -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFind$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFindMany$$' -fuzztime $(FUZZTIME)
