@@ -101,18 +101,8 @@ func (p *jsonParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k.(string)] = v
-		p.space()
-		if p.pos >= len(p.data) {
-			return nil, false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return m, true
-		default:
-			return nil, false
+		if more, ok := p.sep('}'); !more {
+			return m, ok
 		}
 	}
 }
@@ -132,20 +122,26 @@ func (p *jsonParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		p.space()
-		if p.pos >= len(p.data) {
-			return nil, false
+		if more, ok := p.sep(']'); !more {
+			return a, ok
 		}
+	}
+}
+
+// sep reads what follows a member: a comma (more), or close (the end).
+func (p *jsonParser) sep(close byte) (more, ok bool) {
+	p.space()
+	if p.pos < len(p.data) {
 		switch p.data[p.pos] {
 		case ',':
 			p.pos++
-		case ']':
+			return true, true
+		case close:
 			p.pos++
-			return a, true
-		default:
-			return nil, false
+			return false, true
 		}
 	}
+	return false, false
 }
 
 // str parses a string. Input is valid UTF-8 (decodeRecord checks first).
