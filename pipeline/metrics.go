@@ -92,7 +92,7 @@ func (m *Metrics) Write(w io.Writer) {
 }
 
 // Health says whether the process is alive and ready. A worker is ready
-// when it has joined its consumer group and its last store write worked.
+// once it runs, while its last store write worked and until shutdown.
 type Health struct {
 	ready atomic.Bool
 	why   atomic.Value // string

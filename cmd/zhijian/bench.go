@@ -51,12 +51,6 @@ func runBench(ctx context.Context, e *env, args []string) int {
 		return fail(err)
 	}
 	score := scoreWith(router)
-	ins := make([]*schemas.Interaction, len(base))
-	for i, b := range base {
-		if ins[i], err = schemas.Decode(b); err != nil {
-			return fail(err)
-		}
-	}
 	workers := runtime.GOMAXPROCS(0)
 	start := time.Now()
 	var wg sync.WaitGroup

@@ -89,17 +89,20 @@ type scoringConfig struct {
 	Packs []string `yaml:"packs"`
 }
 
+// defaultConfig takes the worker's defaults from the pipeline, so that
+// --print-config shows them; concurrency and queue stay 0 (per CPU).
 func defaultConfig() config {
+	var p pipeline.Config
+	p.Defaults()
 	return config{
 		Kafka: kafkaConfig{
 			Embedded: embeddedConfig{Addr: "127.0.0.1:9092", Partitions: 4},
-			Topic:    pipeline.TopicInteractions, DLQTopic: pipeline.TopicDLQ, Group: "zhijian-workers",
-			SessionTimeout: duration(15 * time.Second),
+			Topic:    p.Topic, DLQTopic: p.DLQTopic, Group: p.Group, SessionTimeout: duration(p.SessionTimeout),
 		},
 		Store: storeConfig{URL: "duckdb:zhijian.duckdb"},
-		Workers: workersConfig{BatchSize: 500, BatchWait: duration(200 * time.Millisecond),
-			RetryMin: duration(100 * time.Millisecond), RetryMax: duration(10 * time.Second), ScoreAttempts: 3,
-			ShutdownTimeout: duration(30 * time.Second)},
+		Workers: workersConfig{BatchSize: p.BatchSize, BatchWait: duration(p.BatchWait),
+			RetryMin: duration(p.RetryMin), RetryMax: duration(p.RetryMax), ScoreAttempts: p.ScoreAttempts,
+			ShutdownTimeout: duration(p.ShutdownTimeout)},
 		HTTP: httpConfig{Addr: "127.0.0.1:9090"},
 	}
 }
