@@ -140,6 +140,8 @@ func (s *state) missingData() string {
 	switch {
 	case !s.hasText:
 		return "no transcript"
+	case s.m.AgentTalkRatio < 0 && s.m.Source == "audio":
+		return "a mono recording cannot tell the speakers apart"
 	case s.m.AgentTalkRatio < 0:
 		return "turn durations (end_ms) are missing"
 	}

@@ -116,7 +116,8 @@ func (n *segmentNode) eval(s *state) outcome {
 		}
 		segs = m.Holds
 	case "overtalk":
-		if m.Source == "turns" && !timed(m) {
+		// A mono recording cannot tell who talked: its ratio is unknown too.
+		if !timed(m) {
 			return outcome{val: unknown, measure: math.NaN()}
 		}
 		start := len(s.arena)

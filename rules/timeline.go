@@ -89,6 +89,29 @@ func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
 	return m
 }
 
+// SetSpeechRates fills the speech rates of metrics measured on a
+// recording: each side's units in the transcript per minute of its
+// measured talk.
+func SetSpeechRates(m *schemas.Metrics, in *schemas.Interaction) {
+	m.RateUnit = rateUnit(in.Language)
+	var agent, customer int
+	for i := range in.Turns {
+		switch t := &in.Turns[i]; t.Speaker {
+		case schemas.Agent:
+			agent += SpeechUnits(t.Text)
+		case schemas.Customer:
+			customer += SpeechUnits(t.Text)
+		}
+	}
+	m.AgentRate, m.CustomerRate = 0, 0
+	if m.AgentTalkMS > 0 && agent > 0 {
+		m.AgentRate = float64(agent) / (float64(m.AgentTalkMS) / 60000)
+	}
+	if m.CustomerTalkMS > 0 && customer > 0 {
+		m.CustomerRate = float64(customer) / (float64(m.CustomerTalkMS) / 60000)
+	}
+}
+
 // agentHeld reports whether the gap before turn i follows the agent's own
 // words (perhaps acknowledged by a short customer reply): a hold. A gap
 // right after the customer asked something is a slow reply, not a hold.

@@ -20,6 +20,9 @@ type Metrics struct {
 	RateUnit     string  `json:"rate_unit,omitempty"`
 	// Responses are the waits from a customer message to the next reply.
 	Responses []Response `json:"responses,omitempty"`
+	// Loudness of each side's talk (RMS, dBFS), measured on a recording.
+	AgentLevelDB    float64 `json:"agent_level_db,omitempty"`
+	CustomerLevelDB float64 `json:"customer_level_db,omitempty"`
 	// TimedTurns is how many turns have an end time.
 	TimedTurns int `json:"timed_turns"`
 }
