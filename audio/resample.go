@@ -79,7 +79,6 @@ func (r *resampler) flush() []float32 {
 	return r.drain(true)
 }
 
-
 func (r *resampler) drain(final bool) []float32 {
 	end := r.base + int64(len(r.x)) // input samples seen
 	var out []float32
