@@ -14,6 +14,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/zhijian-qa/zhijian/audio"
+	"github.com/zhijian-qa/zhijian/audio/fetch"
 	"github.com/zhijian-qa/zhijian/pipeline"
 )
 
@@ -27,6 +29,9 @@ type config struct {
 	Workers workersConfig `yaml:"workers"`
 	HTTP    httpConfig    `yaml:"http"`
 	Scoring scoringConfig `yaml:"scoring"`
+	// Recordings and STT are for voice interactions (see voice.go).
+	Recordings recordingsConfig `yaml:"recordings"`
+	STT        sttConfig        `yaml:"stt"`
 }
 
 type kafkaConfig struct {
@@ -103,7 +108,10 @@ func defaultConfig() config {
 		Workers: workersConfig{BatchSize: p.BatchSize, BatchWait: duration(p.BatchWait),
 			RetryMin: duration(p.RetryMin), RetryMax: duration(p.RetryMax), ScoreAttempts: p.ScoreAttempts,
 			ShutdownTimeout: duration(p.ShutdownTimeout)},
-		HTTP: httpConfig{Addr: "127.0.0.1:9090"},
+		HTTP:       httpConfig{Addr: "127.0.0.1:9090"},
+		Recordings: recordingsConfig{MaxBytes: fetch.DefaultMaxBytes, Timeout: duration(fetch.DefaultTimeout)},
+		STT: sttConfig{Model: "whisper-1", Timeout: duration(2 * time.Minute), Attempts: 4, Concurrency: 4,
+			MaxPiece: duration(audio.MaxPieceMS * time.Millisecond)},
 	}
 }
 
@@ -336,6 +344,13 @@ func (c *config) validate() error {
 	if c.HTTP.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 			bad("http.addr", "%q is not HOST:PORT", c.HTTP.Addr)
+		}
+	}
+	errs = append(errs, c.Recordings.fetchConfig().Validate())
+	if c.STT.URL != "" {
+		errs = append(errs, c.STT.clientConfig().Validate())
+		if p := time.Duration(c.STT.MaxPiece); p <= 0 || p > audio.MaxPieceMS*time.Millisecond {
+			bad("stt.max_piece", "%v is out of range: at most %v keeps a request under 25 MB", p, audio.MaxPieceMS*time.Millisecond)
 		}
 	}
 	return errors.Join(errs...)

@@ -11,9 +11,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/zhijian-qa/zhijian/pipeline"
-	"github.com/zhijian-qa/zhijian/rules"
-	"github.com/zhijian-qa/zhijian/schemas"
-	"github.com/zhijian-qa/zhijian/scorers"
 	"github.com/zhijian-qa/zhijian/store"
 	"github.com/zhijian-qa/zhijian/store/clickhouse"
 	"github.com/zhijian-qa/zhijian/store/duckdb"
@@ -66,7 +63,11 @@ func startStack(ctx context.Context, cfg config, log *zap.Logger, mux *http.Serv
 	if err != nil {
 		return nil, err
 	}
-	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), scoreWith(router), st, log, s.metrics, s.health)
+	voice, err := newVoice(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), scoreWith(router, voice), st, log, s.metrics, s.health)
 	if cfg.HTTP.Addr != "" {
 		if mux == nil {
 			mux = http.NewServeMux()
@@ -128,16 +129,5 @@ func openStore(ctx context.Context, u string) (store.Store, error) {
 		return duckdb.Open(rest)
 	default:
 		return clickhouse.Open(ctx, rest)
-	}
-}
-
-// scoreWith scores an interaction with the scorecard its language selects.
-func scoreWith(router *scorers.Router) pipeline.ScoreFunc {
-	return func(ctx context.Context, in *schemas.Interaction) ([]*schemas.Result, error) {
-		runner, err := router.For(in)
-		if err != nil {
-			return nil, pipeline.Permanent(err)
-		}
-		return []*schemas.Result{runner.Score(ctx, in, rules.TurnMetrics(in))}, nil
 	}
 }
