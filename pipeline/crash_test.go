@@ -31,7 +31,7 @@ func childWorker() int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	st := openStoreNoCleanup(os.Getenv("ZHIJIAN_TEST_STORE"))
-	score, err := newScoreFunc()
+	score, err := newScoreFunc(nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -16,9 +16,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/zhijian-qa/zhijian/pipeline"
-	"github.com/zhijian-qa/zhijian/rules"
 	"github.com/zhijian-qa/zhijian/rules/packs"
-	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/scorers"
 	"github.com/zhijian-qa/zhijian/scorers/rule"
 	"github.com/zhijian-qa/zhijian/store"
@@ -92,14 +90,14 @@ func openStoreNoCleanup(path string) store.Store {
 // scoreFunc scores with the shipped packs, as `zhijian run` does.
 func scoreFunc(t testing.TB) pipeline.ScoreFunc {
 	t.Helper()
-	f, err := newScoreFunc()
+	f, err := newScoreFunc(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
-func newScoreFunc() (pipeline.ScoreFunc, error) {
+func newScoreFunc(v *pipeline.Voice) (pipeline.ScoreFunc, error) {
 	progs, err := packs.All()
 	if err != nil {
 		return nil, err
@@ -112,14 +110,7 @@ func newScoreFunc() (pipeline.ScoreFunc, error) {
 		}
 		runners = append(runners, scorers.NewRunner(scorers.CardOf(p.Pack), &reg, "test"))
 	}
-	router := scorers.NewRouter(runners...)
-	return func(ctx context.Context, in *schemas.Interaction) ([]*schemas.Result, error) {
-		r, err := router.For(in)
-		if err != nil {
-			return nil, pipeline.Permanent(err)
-		}
-		return []*schemas.Result{r.Score(ctx, in, rules.TurnMetrics(in))}, nil
-	}, nil
+	return pipeline.ScoreWith(scorers.NewRouter(runners...), v), nil
 }
 
 // samples returns n interaction messages made from the sample files, each

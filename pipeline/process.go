@@ -47,7 +47,7 @@ func (w *Worker) process(ctx context.Context, m kafka.Message) item {
 	var results []*schemas.Result
 	for attempt := 1; ; attempt++ {
 		results, err = w.safeScore(ctx, in)
-		if err == nil || isPermanent(err) || attempt >= w.cfg.ScoreAttempts || ctx.Err() != nil {
+		if err == nil || IsPermanent(err) || attempt >= w.cfg.ScoreAttempts || ctx.Err() != nil {
 			break
 		}
 		w.log.Warn("scoring failed; retrying", zap.String("id", in.ID), zap.Int("attempt", attempt), zap.Error(err))

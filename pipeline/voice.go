@@ -9,6 +9,7 @@ import (
 	"github.com/zhijian-qa/zhijian/audio/fetch"
 	"github.com/zhijian-qa/zhijian/rules"
 	"github.com/zhijian-qa/zhijian/schemas"
+	"github.com/zhijian-qa/zhijian/scorers"
 	"github.com/zhijian-qa/zhijian/transcribe"
 )
 
@@ -129,4 +130,30 @@ func (v *Voice) transcribe(ctx context.Context, r io.ReadSeeker, a *audio.Analys
 		return nil, err
 	}
 	return a.Attribute(turns), nil
+}
+
+// ScoreWith readies each interaction with v (nil: interactions with a
+// recording are refused) and scores it with the scorecard its language
+// selects.
+func ScoreWith(router *scorers.Router, v *Voice) ScoreFunc {
+	return func(ctx context.Context, in *schemas.Interaction) ([]*schemas.Result, error) {
+		runner, err := router.For(in)
+		if err != nil {
+			return nil, Permanent(err)
+		}
+		p, err := v.Prepare(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		res := runner.Score(ctx, in, p.Metrics)
+		if p.Audio != nil {
+			res.TranscriptSource = p.Source
+			res.Scorers["audio"] = schemas.ScorerStatus{Status: schemas.ScorerOK}
+			if p.Source == SourceNone {
+				res.Scorers["stt"] = schemas.ScorerStatus{Status: schemas.ScorerSkipped,
+					Reason: "no transcript, and no speech-to-text endpoint is configured (stt.url)"}
+			}
+		}
+		return []*schemas.Result{res}, nil
+	}
 }

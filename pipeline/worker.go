@@ -233,7 +233,9 @@ type permanentError struct{ error }
 
 func (e permanentError) Unwrap() error { return e.error }
 
-func isPermanent(err error) bool {
+// IsPermanent reports whether err, or an error it wraps, was marked
+// Permanent.
+func IsPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
 }

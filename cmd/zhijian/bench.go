@@ -50,7 +50,7 @@ func runBench(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	score := scoreWith(router, nil)
+	score := pipeline.ScoreWith(router, nil)
 	workers := runtime.GOMAXPROCS(0)
 	start := time.Now()
 	var wg sync.WaitGroup

@@ -67,7 +67,7 @@ func startStack(ctx context.Context, cfg config, log *zap.Logger, mux *http.Serv
 	if err != nil {
 		return nil, err
 	}
-	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), scoreWith(router, voice), st, log, s.metrics, s.health)
+	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), pipeline.ScoreWith(router, voice), st, log, s.metrics, s.health)
 	if cfg.HTTP.Addr != "" {
 		if mux == nil {
 			mux = http.NewServeMux()

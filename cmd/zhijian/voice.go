@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/zhijian-qa/zhijian/audio/fetch"
 	"github.com/zhijian-qa/zhijian/pipeline"
-	"github.com/zhijian-qa/zhijian/schemas"
-	"github.com/zhijian-qa/zhijian/scorers"
 	"github.com/zhijian-qa/zhijian/transcribe"
 )
 
@@ -65,29 +62,4 @@ func newVoice(cfg config) (*pipeline.Voice, error) {
 		v.STT, v.STTModel = c, cfg.STT.Model
 	}
 	return v, nil
-}
-
-// scoreWith readies an interaction and scores it with the scorecard its
-// language selects.
-func scoreWith(router *scorers.Router, voice *pipeline.Voice) pipeline.ScoreFunc {
-	return func(ctx context.Context, in *schemas.Interaction) ([]*schemas.Result, error) {
-		runner, err := router.For(in)
-		if err != nil {
-			return nil, pipeline.Permanent(err)
-		}
-		p, err := voice.Prepare(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		res := runner.Score(ctx, in, p.Metrics)
-		if p.Audio != nil {
-			res.TranscriptSource = p.Source
-			res.Scorers["audio"] = schemas.ScorerStatus{Status: schemas.ScorerOK}
-			if p.Source == pipeline.SourceNone {
-				res.Scorers["stt"] = schemas.ScorerStatus{Status: schemas.ScorerSkipped,
-					Reason: "no transcript, and no speech-to-text endpoint is configured (stt.url)"}
-			}
-		}
-		return []*schemas.Result{res}, nil
-	}
 }
