@@ -173,7 +173,8 @@ func (s *state) evidence(hits []hit) []schemas.Evidence {
 func (s *state) confidence(hits []hit, mean float64) float64 {
 	c, found := 1.0, false
 	for _, h := range hits {
-		for t := h.turn; t <= h.turnTo; t++ {
+		// Spans of a recording without a transcript name no turn.
+		for t := h.turn; t <= h.turnTo && int(t) < len(s.in.Turns); t++ {
 			if x := s.in.Turns[t].Confidence; x != nil {
 				c, found = min(c, *x), true
 			}
