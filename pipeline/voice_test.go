@@ -25,8 +25,8 @@ import (
 
 // fakeSTT is an OpenAI-compatible transcription endpoint that answers
 // with the true transcript of the synthetic calls: for a piece named
-// ID-SIDE-NNN.wav, the turns of SIDE (each call here is one piece a side,
-// starting at 0).
+// ID-SIDE-NNN.wav, the turns of SIDE, or every turn for a mono piece
+// (each call here is one piece a side, starting at 0).
 type fakeSTT struct {
 	t        *testing.T
 	calls    map[string][]schemas.Turn
@@ -65,7 +65,7 @@ func (f *fakeSTT) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var segs []seg
 	var text []string
 	for _, t := range f.calls[id] {
-		if t.Speaker == side {
+		if t.Speaker == side || side == "mono" {
 			segs = append(segs, seg{float64(t.StartMS) / 1000, float64(t.EndMS) / 1000, t.Text, -0.1})
 			text = append(text, t.Text)
 		}
@@ -316,5 +316,34 @@ func TestVoiceThroughTheBroker(t *testing.T) {
 		if r.TranscriptSource != source || r.Metrics == nil || r.Metrics.Source != "audio" || r.Scorers["audio"].Status != "ok" {
 			t.Errorf("%s: transcript %q, metrics %+v, scorers %v", id, r.TranscriptSource, r.Metrics, r.Scorers)
 		}
+	}
+}
+
+// TestMonoCallSpeakersByAlternation measures how well a mono call's
+// transcribed turns get their speakers (see audio/doc.go).
+func TestMonoCallSpeakersByAlternation(t *testing.T) {
+	ins, fake := callsFixture(t, "zh-mono-ulaw", "en-mono-alaw")
+	v := newVoice(t, fake, "../testdata")
+	right, all := 0, 0
+	for _, in := range ins {
+		want := in.Turns
+		in.Turns = nil
+		p, err := v.Prepare(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Metrics.AgentTalkRatio != -1 || len(in.Turns) != len(want) {
+			t.Fatalf("%s: ratio %v, %d turns of %d", in.ID, p.Metrics.AgentTalkRatio, len(in.Turns), len(want))
+		}
+		for i := range want {
+			all++
+			if in.Turns[i].Speaker == want[i].Speaker {
+				right++
+			}
+		}
+	}
+	t.Logf("mono calls: %d of %d transcribed turns have the right speaker", right, all)
+	if right != all {
+		t.Errorf("%d of %d turns attributed right; the synthetic mono calls alternate cleanly", right, all)
 	}
 }

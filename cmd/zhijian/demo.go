@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -22,7 +23,8 @@ import (
 func runDemo(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	dir := fs.String("data", "testdata/interactions", "folder of sample interactions")
+	dirs := fs.String("data", "testdata/interactions,testdata/calls", "comma-separated folders of sample interactions")
+	recordings := fs.String("recordings", "testdata", "directory file:// recording URIs resolve in")
 	storeURL := fs.String("store", "", "store URL (default: a new DuckDB file, removed at exit)")
 	httpAddr := fs.String("http", "127.0.0.1:8080", "address of the HTTP endpoints")
 	brokerAddr := fs.String("broker", defaultConfig().Kafka.Embedded.Addr, "loopback address of the embedded Kafka broker")
@@ -30,11 +32,26 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if _, err := os.Stat(*dir); err != nil {
-		fmt.Fprintf(e.stderr, "zhijian demo: no sample interactions at %s (run it from the repository root, or pass --data)\n", *dir)
-		return 1
+	data := strings.Split(*dirs, ",")
+	for _, dir := range data {
+		if _, err := os.Stat(dir); err != nil {
+			fmt.Fprintf(e.stderr, "zhijian demo: no sample interactions at %s (run it from the repository root, or pass --data)\n", dir)
+			return 1
+		}
 	}
 	cfg := defaultConfig()
+	// An STT endpoint (ZHIJIAN_STT_URL, _KEY, _MODEL) is used when set.
+	var stt []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "ZHIJIAN_STT_") {
+			stt = append(stt, kv)
+		}
+	}
+	if err := applyEnv(&cfg, stt); err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+		return 2
+	}
+	cfg.Recordings.Root = *recordings
 	cfg.Kafka.Embedded.Addr = *brokerAddr
 	cfg.HTTP.Addr = *httpAddr
 	cfg.Workers.BatchWait = duration(50 * time.Millisecond)
@@ -68,7 +85,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	defer stopWork()
 	workErr := make(chan error, 1)
 	go func() { workErr <- s.worker.Run(workCtx) }()
-	code := demo(ctx, e, s, *dir)
+	code := demo(ctx, e, s, data)
 	if code == 0 && !*exit {
 		fmt.Fprintf(e.stdout, "\nKafka at %s (zhijian ingest --brokers %s FILE publishes more)\n", s.brokers[0], s.brokers[0])
 		fmt.Fprintf(e.stdout, "metrics at http://%s/metrics; Ctrl-C stops\n", s.httpAddr)
@@ -84,9 +101,9 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 
 // demo publishes the samples, waits until all are stored and prints the
 // summary the store gives.
-func demo(ctx context.Context, e *env, s *stack, dir string) int {
+func demo(ctx context.Context, e *env, s *stack, dirs []string) int {
 	w := pipeline.NewWriter(s.brokers, s.cfg.Kafka.Topic)
-	published, rejected, err := publish(ctx, e, w, []string{dir})
+	published, rejected, err := publish(ctx, e, w, dirs)
 	w.Close()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)

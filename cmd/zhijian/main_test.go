@@ -31,7 +31,13 @@ func TestScoreReproducesGoldenResults(t *testing.T) {
 	if err != nil || len(files) < 40 {
 		t.Fatalf("want at least 40 sample interactions, found %d (%v)", len(files), err)
 	}
-	code, out, stderr := zhijian(t, "", append([]string{"score"}, files...)...)
+	// The synthetic calls are scored on their measured audio.
+	calls, _ := filepath.Glob(filepath.Join(root, "testdata", "calls", "*.json"))
+	if len(calls) < 12 {
+		t.Fatalf("want at least 12 synthetic calls, found %d", len(calls))
+	}
+	files = append(files, calls...)
+	code, out, stderr := zhijian(t, "", append([]string{"score", "--recordings", filepath.Join(root, "testdata")}, files...)...)
 	if code != 0 {
 		t.Fatalf("zhijian score exited %d: %s", code, stderr)
 	}

@@ -22,6 +22,8 @@ func TestDemoRunsThePipelineOnTheSamples(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	files, _ := filepath.Glob("testdata/interactions/*.json")
+	calls, _ := filepath.Glob("testdata/calls/*.json")
+	files = append(files, calls...)
 	m := regexp.MustCompile(`received (\d+), scored (\d+), flagged for review (\d+), passed (\d+)`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("no summary in:\n%s", out)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/zhijian-qa/zhijian/pipeline"
 	"github.com/zhijian-qa/zhijian/rules"
 	"github.com/zhijian-qa/zhijian/rules/packs"
 	"github.com/zhijian-qa/zhijian/schemas"
@@ -21,8 +22,10 @@ func runScore(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	pack := fs.String("pack", "", "pack id or file (default: every shipped pack, chosen by the interaction's language)")
+	path := fs.String("config", os.Getenv("ZHIJIAN_CONFIG"), "YAML configuration file: its recordings and stt sections are used (ZHIJIAN_* variables override it)")
+	recordings := fs.String("recordings", "", "directory file:// recording URIs resolve in (overrides recordings.root)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: zhijian score [--pack ID|PATH] [FILE|-]...")
+		fmt.Fprintln(e.stderr, "usage: zhijian score [--pack ID|PATH] [--recordings DIR] [--config FILE] [FILE|-]...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -33,6 +36,20 @@ func runScore(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
 		return 1
 	}
+	cfg, err := loadConfig(*path, os.Environ())
+	if err == nil && *recordings != "" {
+		cfg.Recordings.Root = *recordings
+		err = cfg.validate()
+	}
+	var voice *pipeline.Voice
+	if err == nil {
+		voice, err = newVoice(cfg)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
+		return 2
+	}
+	score := pipeline.ScoreWith(router, voice)
 	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
@@ -44,11 +61,13 @@ func runScore(ctx context.Context, e *env, args []string) int {
 	failed := 0
 	for _, name := range inputs {
 		err := eachInteraction(e, name, func(in *schemas.Interaction) error {
-			runner, err := router.For(in)
-			if err != nil {
-				return err
+			rs, err := score(ctx, in)
+			for _, r := range rs {
+				if err == nil {
+					err = enc.Encode(r)
+				}
 			}
-			return enc.Encode(runner.Score(ctx, in, rules.TurnMetrics(in)))
+			return err
 		}, func(err error) { failed++; fmt.Fprintln(e.stderr, err) })
 		if err != nil {
 			fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
