@@ -46,9 +46,12 @@ fuzz:
 	$(GO) test ./rules -run '^$$' -fuzz '^FuzzPrefilterNeverHidesAMatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules -run '^$$' -fuzz '^FuzzFindAllMatchesTheEngine$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./rules -run '^$$' -fuzz '^FuzzRegexConditionMatchesEngine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./audio -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./audio/fetch -run '^$$' -fuzz '^FuzzOpenNeverEscapesRoot$$' -fuzztime $(FUZZTIME)
 
 bench:
 	$(GO) test ./rules -run '^$$' -bench . -benchmem -count 1
+	$(GO) test ./audio -run '^$$' -bench . -benchmem -count 1
 	$(GO) run ./cmd/zhijian bench
 	scripts/clickhouse-test $(GO) test ./store/... -run '^$$' -bench . -benchmem -count 1
 
