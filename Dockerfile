@@ -11,6 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     && rm -rf /var/lib/apt/lists/* && useradd --system --home /var/lib/zhijian --create-home zhijian
 COPY --from=build /out/zhijian /usr/local/bin/zhijian
 COPY testdata/interactions /usr/share/zhijian/samples
+COPY testdata/calls/*.wav testdata/calls/*.json /usr/share/zhijian/calls/
 USER zhijian
 WORKDIR /var/lib/zhijian
 ENTRYPOINT ["zhijian"]

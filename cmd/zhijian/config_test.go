@@ -35,6 +35,10 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"retry order", "workers:\n  retry_min: 5s\n  retry_max: 1s\n", nil, []string{"workers.retry_max: 1s is below workers.retry_min 5s"}},
 		{"env value", "", []string{"ZHIJIAN_WORKERS_BATCH_SIZE=many"}, []string{"workers.batch_size (from ZHIJIAN_WORKERS_BATCH_SIZE)", "not an integer"}},
 		{"env duration", "", []string{"ZHIJIAN_WORKERS_SHUTDOWN_TIMEOUT=-1s"}, []string{"workers.shutdown_timeout: must be positive"}},
+		{"recordings root", "recordings:\n  root: /no/such/dir\n", nil, []string{"recordings.root", "does not exist"}},
+		{"recordings host", "recordings:\n  allow_hosts: ['*.']\n", nil, []string{"recordings.allow_hosts[0]"}},
+		{"stt url", "stt:\n  url: localhost:8000\n  max_piece: 30m\n", nil, []string{"stt.url", "http or https", "stt.max_piece: 30m0s is out of range"}},
+		{"stt env", "", []string{"ZHIJIAN_STT_URL=https://stt.example/v1", "ZHIJIAN_STT_MODEL= "}, []string{"stt.model is required"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := loadConfig(writeConfig(t, c.yaml), c.env)
@@ -68,12 +72,12 @@ func TestConfigFileThenEnvironment(t *testing.T) {
 }
 
 func TestPrintConfigMasksSecrets(t *testing.T) {
-	path := writeConfig(t, "store:\n  url: clickhouse://zj:s3cret@ch:9000/zhijian\n")
+	path := writeConfig(t, "store:\n  url: clickhouse://zj:s3cret@ch:9000/zhijian\nstt:\n  url: https://stt.example/v1\n  key: sk-t0ps3cret\n")
 	code, out, errs := zhijian(t, "", "run", "--config", path, "--print-config")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if strings.Contains(out, "s3cret") || !strings.Contains(out, "clickhouse://zj:xxxxx@ch:9000/zhijian") {
+	if strings.Contains(out, "s3cret") || strings.Contains(out, "t0ps3cret") || !strings.Contains(out, "clickhouse://zj:xxxxx@ch:9000/zhijian") {
 		t.Fatalf("printed config does not mask the password:\n%s", out)
 	}
 	for _, want := range []string{"batch_wait: 200ms", "topic: zhijian.interactions", "addr: 127.0.0.1:9092"} {
