@@ -61,13 +61,18 @@ func (s synth) wav() []byte {
 	return wavFile(1, 2, uint32(s.rate), 16, data)
 }
 
-func analyse(t testing.TB, file []byte) *Analysis {
+// analyse decodes and analyses a WAV file, with rec's channel map (nil:
+// the defaults).
+func analyse(t testing.TB, file []byte, rec *schemas.Recording) *Analysis {
 	t.Helper()
 	d, err := NewDecoder(bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cm, err := MapChannels(d.Format().Channels, nil, nil)
+	if rec == nil {
+		rec = &schemas.Recording{}
+	}
+	cm, err := MapChannels(d.Format().Channels, rec.AgentChannel, rec.CustomerChannel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +94,7 @@ func TestAnalysisFindsTalkSilenceOvertalkAndHold(t *testing.T) {
 	// 4800-6500 customer, agent from 5000: the agent starts later? No: the
 	// customer starts at 4800 while the agent talks from 5000 — the agent
 	// started later and talks over the customer (5000-6500).
-	a := analyse(t, s.wav())
+	a := analyse(t, s.wav(), nil)
 	m := a.Metrics(nil)
 	if !near(m.AgentTalkMS, 13500, 600) || !near(m.CustomerTalkMS, 11200, 600) {
 		t.Errorf("talk agent %d customer %d, want 13500 and 11200", m.AgentTalkMS, m.CustomerTalkMS)
@@ -119,7 +124,7 @@ func TestLongSilenceAfterTheAgentIsAHold(t *testing.T) {
 		agent: []Span{{500, 3000}, {17000, 20000}},
 		cust:  []Span{{3800, 5000}, {21000, 24000}},
 	}
-	m := analyse(t, s.wav()).Metrics([]schemas.Turn{
+	m := analyse(t, s.wav(), nil).Metrics([]schemas.Turn{
 		{Speaker: schemas.Agent, StartMS: 500}, {Speaker: schemas.Customer, StartMS: 3800},
 		{Speaker: schemas.Agent, StartMS: 17000}, {Speaker: schemas.Customer, StartMS: 21000},
 	})
@@ -131,7 +136,7 @@ func TestLongSilenceAfterTheAgentIsAHold(t *testing.T) {
 		t.Errorf("holds %+v", m.Holds)
 	}
 	s.cust = []Span{{21000, 24000}}
-	m = analyse(t, s.wav()).Metrics(nil)
+	m = analyse(t, s.wav(), nil).Metrics(nil)
 	if len(m.Holds) != 1 || !near(m.Holds[0].StartMS, 3000, 300) {
 		t.Errorf("holds %+v, want the gap after the agent's words", m.Holds)
 	}
@@ -147,7 +152,7 @@ func TestMonoKeepsSpeakersUnknown(t *testing.T) {
 		}
 		binary.LittleEndian.PutUint16(data[2*i:], uint16(int16(v*32767)))
 	}
-	a := analyse(t, wavFile(1, 1, 8000, 16, data))
+	a := analyse(t, wavFile(1, 1, 8000, 16, data), nil)
 	if !a.Mono() || a.Tracks[0].Speaker != "" || len(a.Tracks[0].Talk) != 1 {
 		t.Fatalf("tracks %+v", a.Tracks)
 	}
@@ -164,7 +169,7 @@ func TestSplitResamplesAndCutsAtPauses(t *testing.T) {
 	}
 	file := s.wav()
 	r := bytes.NewReader(file)
-	a := analyse(t, file)
+	a := analyse(t, file, nil)
 	ps, err := Split(r, a, t.TempDir(), 15000)
 	if err != nil {
 		t.Fatal(err)

@@ -14,22 +14,7 @@ import (
 // shipped packs on every sample interaction, and checks that each type of
 // condition is found both to hold and not to hold somewhere in testdata.
 func TestSamplesExerciseEveryConditionType(t *testing.T) {
-	packFiles, _ := filepath.Glob("packs/*.yaml")
-	var progs []*Program
-	for _, f := range packFiles {
-		if strings.HasSuffix(f, "_test.yaml") {
-			continue
-		}
-		pack, err := rulefmt.ParseFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Compile(pack)
-		if err != nil {
-			t.Fatal(err)
-		}
-		progs = append(progs, p)
-	}
+	progs := shippedPrograms(t)
 	files, _ := filepath.Glob("../testdata/interactions/*.json")
 	seen := map[string][2]bool{} // kind → [held, did not hold]
 	for _, f := range files {
@@ -134,4 +119,29 @@ func (p *Program) allNodes() []node {
 		walk(it.forbid)
 	}
 	return out
+}
+
+// shippedPrograms compiles every shipped pack.
+func shippedPrograms(t *testing.T) []*Program {
+	t.Helper()
+	files, _ := filepath.Glob("packs/*.yaml")
+	var progs []*Program
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.yaml") {
+			continue
+		}
+		pack, err := rulefmt.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Compile(pack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs = append(progs, p)
+	}
+	if len(progs) < 2 {
+		t.Fatalf("%d shipped packs", len(progs))
+	}
+	return progs
 }

@@ -1,11 +1,9 @@
 package rules
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/zhijian-qa/zhijian/rules/rulefmt"
 	"github.com/zhijian-qa/zhijian/schemas"
 )
 
@@ -13,7 +11,6 @@ import (
 // has measured audio and no words: timing items get verdicts with
 // evidence that names no turn's text, word items are not_evaluated.
 func TestMeasuredAudioWithoutTranscript(t *testing.T) {
-	files, _ := filepath.Glob("packs/*.yaml")
 	ot := func(at int64) schemas.Overtalk {
 		return schemas.Overtalk{Segment: schemas.Segment{StartMS: at, EndMS: at + 1500}, By: schemas.Agent}
 	}
@@ -21,34 +18,23 @@ func TestMeasuredAudioWithoutTranscript(t *testing.T) {
 		Silences:  []schemas.Segment{{StartMS: 10000, EndMS: 35000}},
 		Holds:     []schemas.Segment{{StartMS: 10000, EndMS: 35000}},
 		Overtalks: []schemas.Overtalk{ot(2000), ot(5000), ot(40000)}}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.yaml") {
-			continue
-		}
-		pack, err := rulefmt.ParseFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Compile(pack)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := &schemas.Interaction{ID: "c", Channel: schemas.Voice, Language: pack.Meta.Language}
+	for _, p := range shippedPrograms(t) {
+		in := &schemas.Interaction{ID: "c", Channel: schemas.Voice, Language: p.Pack.Meta.Language}
 		ev := p.Evaluate(in, m)
 		verdicts := map[schemas.Verdict]int{}
 		for _, f := range ev.Findings {
 			verdicts[f.Verdict]++
 			if strings.Contains(f.Item, "interrupt") && f.Verdict != schemas.Fail {
-				t.Errorf("%s: %s is %s, want fail on three overtalks", pack.Meta.ID, f.Item, f.Verdict)
+				t.Errorf("%s: %s is %s, want fail on three overtalks", p.Pack.Meta.ID, f.Item, f.Verdict)
 			}
 			for _, e := range f.Evidence {
 				if e.Quote != "" {
-					t.Errorf("%s: %s quotes %q from no transcript", pack.Meta.ID, f.Item, e.Quote)
+					t.Errorf("%s: %s quotes %q from no transcript", p.Pack.Meta.ID, f.Item, e.Quote)
 				}
 			}
 		}
 		if verdicts[schemas.NotEvaluated] == 0 || verdicts[schemas.Fail] == 0 {
-			t.Errorf("%s: verdicts %v, want some failed on audio and some not evaluated", pack.Meta.ID, verdicts)
+			t.Errorf("%s: verdicts %v, want some failed on audio and some not evaluated", p.Pack.Meta.ID, verdicts)
 		}
 	}
 }

@@ -16,17 +16,7 @@ import (
 // matching item of both packs, with evidence at the engineered times, and
 // the normal calls pass those items.
 func TestEngineeredCallsFailTheirRules(t *testing.T) {
-	router, err := newRouterOf(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := defaultConfig()
-	cfg.Recordings.Root = "../../testdata"
-	voice, err := newVoice(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	score := pipeline.ScoreWith(router, voice)
+	score := testdataScorer(t)
 	items := map[string]map[string]string{ // test case → pack → item
 		"dead-air": {"logistics-zh": "no_dead_air", "ecommerce-en": "no_dead_air"},
 		"overtalk": {"logistics-zh": "agent_no_interruptions", "ecommerce-en": "no_agent_interruptions"},
@@ -117,16 +107,6 @@ func finding(t *testing.T, r *schemas.Result, item string) schemas.Finding {
 // call without turns is scored on its audio alone; items that need words
 // are not_evaluated and coverage says partial.
 func TestRecordingWithoutTranscriptIsPartlyCovered(t *testing.T) {
-	router, err := newRouterOf(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := defaultConfig()
-	cfg.Recordings.Root = "../../testdata"
-	voice, err := newVoice(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	b, err := os.ReadFile("../../testdata/calls/zh-overtalk-ulaw.json")
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +116,7 @@ func TestRecordingWithoutTranscriptIsPartlyCovered(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.Turns = nil
-	rs, err := pipeline.ScoreWith(router, voice)(context.Background(), in)
+	rs, err := testdataScorer(t)(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,4 +130,21 @@ func TestRecordingWithoutTranscriptIsPartlyCovered(t *testing.T) {
 	if f := finding(t, r, "standard_opening"); f.Verdict != schemas.NotEvaluated || !strings.Contains(f.Rationale, "no transcript") {
 		t.Errorf("a words item: %s (%s), want not_evaluated for want of a transcript", f.Verdict, f.Rationale)
 	}
+}
+
+// testdataScorer scores with the shipped packs, reading recordings under
+// testdata, with no STT endpoint.
+func testdataScorer(t *testing.T) pipeline.ScoreFunc {
+	t.Helper()
+	router, err := newRouterOf(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := defaultConfig()
+	cfg.Recordings.Root = "../../testdata"
+	voice, err := newVoice(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pipeline.ScoreWith(router, voice)
 }
