@@ -19,6 +19,8 @@ type Metrics struct {
 	InFlight    atomic.Int64 // fetched, not yet committed
 	Lag         atomic.Int64 // consumer lag reported by the reader
 	Commits     atomic.Int64 // offset commits
+	AudioMS     atomic.Int64 // milliseconds of recordings analysed
+	STTMS       atomic.Int64 // milliseconds of audio sent for transcription
 
 	BatchSize    histogram // outcomes per store write
 	BatchSeconds histogram // store write latency, retries included
@@ -82,6 +84,8 @@ func (m *Metrics) Write(w io.Writer) {
 		{"zhijian_dead_letters_total", "Messages written to the dead-letter topic.", "counter", &m.DeadLetters},
 		{"zhijian_store_errors_total", "Failed store writes, each retry counted.", "counter", &m.StoreErrors},
 		{"zhijian_offset_commits_total", "Offset commits sent to Kafka.", "counter", &m.Commits},
+		{"zhijian_audio_analysed_ms_total", "Milliseconds of call recordings analysed.", "counter", &m.AudioMS},
+		{"zhijian_audio_transcribed_ms_total", "Milliseconds of audio sent to the speech-to-text service.", "counter", &m.STTMS},
 		{"zhijian_in_flight", "Messages fetched and not yet committed.", "gauge", &m.InFlight},
 		{"zhijian_consumer_lag", "Messages behind the end of the assigned partitions.", "gauge", &m.Lag},
 	} {

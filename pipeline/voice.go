@@ -34,6 +34,8 @@ type Voice struct {
 	MaxPieceMS int64
 	// Concurrency bounds the transcription requests of one interaction.
 	Concurrency int
+	// Metrics, when set, count the audio analysed and transcribed.
+	Metrics *Metrics
 }
 
 // Prepared is an interaction's timing and where its transcript came from.
@@ -69,6 +71,9 @@ func (v *Voice) Prepare(ctx context.Context, in *schemas.Interaction) (*Prepared
 		return nil, fmt.Errorf("recording %s: %w", in.Recording.URI, err)
 	}
 	p.Audio = &a.Format
+	if v.Metrics != nil {
+		v.Metrics.AudioMS.Add(a.DurationMS)
+	}
 	if len(in.Turns) == 0 {
 		p.Source = SourceNone
 		if v.STT != nil {
@@ -115,6 +120,9 @@ func (v *Voice) transcribe(ctx context.Context, r io.ReadSeeker, a *audio.Analys
 	parts := make([]transcribe.Part, len(pieces.List))
 	for i := range pieces.List {
 		pc := &pieces.List[i]
+		if v.Metrics != nil {
+			v.Metrics.STTMS.Add(pc.Span.Len())
+		}
 		side := string(pc.Speaker)
 		if side == "" {
 			side = "mono"

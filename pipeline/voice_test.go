@@ -295,7 +295,9 @@ func TestVoiceThroughTheBroker(t *testing.T) {
 	brokers := startBroker(t)
 	st := openStore(t, "")
 	publish(t, brokers, pipeline.TopicInteractions, msgs)
-	score, err := newScoreFunc(newVoice(t, fake, root))
+	voice := newVoice(t, fake, root)
+	voice.Metrics = pipeline.NewMetrics()
+	score, err := newScoreFunc(voice)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,6 +305,12 @@ func TestVoiceThroughTheBroker(t *testing.T) {
 	waitFor(t, "all three handled", func() bool { return w.metrics.Scored.Load()+w.metrics.DeadLetters.Load() == 3 })
 	w.shutdown(t)
 
+	// Both good calls were analysed; only the one without turns was sent
+	// for transcription, and only where someone talked.
+	a, stt := voice.Metrics.AudioMS.Load(), voice.Metrics.STTMS.Load()
+	if a < 40000 || stt <= 0 || stt > 2*11190 {
+		t.Errorf("analysed %d ms, transcribed %d ms", a, stt)
+	}
 	dead := readAll(t, brokers, pipeline.TopicDLQ, 1)
 	if reason := header(dead[0], "zhijian-reason"); string(dead[0].Key) != "call-cut" || !strings.Contains(reason, "truncated") {
 		t.Errorf("dead letter %s: %q", dead[0].Key, reason)

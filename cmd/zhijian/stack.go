@@ -67,6 +67,7 @@ func startStack(ctx context.Context, cfg config, log *zap.Logger, mux *http.Serv
 	if err != nil {
 		return nil, err
 	}
+	voice.Metrics = s.metrics
 	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), pipeline.ScoreWith(router, voice), st, log, s.metrics, s.health)
 	if cfg.HTTP.Addr != "" {
 		if mux == nil {
