@@ -3,6 +3,8 @@ GO      ?= go
 # A count, not a duration: Go 1.26's fuzz coordinator can report its own
 # -fuzztime deadline as a failure (golang/go#75804); a count has no deadline.
 FUZZTIME ?= 40000x
+# Minimizing a new input is bounded by a count too: by default it may take a minute.
+FUZZ = -fuzztime $(FUZZTIME) -fuzzminimizetime 2000x
 
 .PHONY: test deps demo build vet unit rules-test fuzz bench golden
 
@@ -37,17 +39,17 @@ rules-test:
 
 # A short run of every fuzz target; FUZZTIME=2000000x for a longer one.
 fuzz:
-	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzParseJSONAgreesWithEncodingJSON$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzAppendFindingsJSON$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./rules/rulefmt -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFind$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFindMany$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./rules -run '^$$' -fuzz '^FuzzPrefilterNeverHidesAMatch$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./rules -run '^$$' -fuzz '^FuzzFindAllMatchesTheEngine$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./rules -run '^$$' -fuzz '^FuzzRegexConditionMatchesEngine$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./audio -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./audio/fetch -run '^$$' -fuzz '^FuzzOpenNeverEscapesRoot$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzDecode$$' $(FUZZ)
+	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzParseJSONAgreesWithEncodingJSON$$' $(FUZZ)
+	$(GO) test ./schemas -run '^$$' -fuzz '^FuzzAppendFindingsJSON$$' $(FUZZ)
+	$(GO) test ./rules/rulefmt -run '^$$' -fuzz '^FuzzParse$$' $(FUZZ)
+	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFind$$' $(FUZZ)
+	$(GO) test ./rules/match -run '^$$' -fuzz '^FuzzFindMany$$' $(FUZZ)
+	$(GO) test ./rules -run '^$$' -fuzz '^FuzzPrefilterNeverHidesAMatch$$' $(FUZZ)
+	$(GO) test ./rules -run '^$$' -fuzz '^FuzzFindAllMatchesTheEngine$$' $(FUZZ)
+	$(GO) test ./rules -run '^$$' -fuzz '^FuzzRegexConditionMatchesEngine$$' $(FUZZ)
+	$(GO) test ./audio -run '^$$' -fuzz '^FuzzDecode$$' $(FUZZ)
+	$(GO) test ./audio/fetch -run '^$$' -fuzz '^FuzzOpenNeverEscapesRoot$$' $(FUZZ)
 
 bench:
 	$(GO) test ./rules -run '^$$' -bench . -benchmem -count 1
