@@ -40,26 +40,30 @@ const (
 
 // Result is one interaction scored against one scorecard version.
 type Result struct {
-	InteractionID    string                  `json:"interaction_id"`
-	Tenant           string                  `json:"tenant"`
-	Channel          Channel                 `json:"channel"`
-	Language         string                  `json:"language,omitempty"`
-	Queue            string                  `json:"queue,omitempty"`
-	AgentID          string                  `json:"agent_id,omitempty"`
-	Team             string                  `json:"team,omitempty"`
-	StartedAt        time.Time               `json:"started_at"`
-	Scorecard        string                  `json:"scorecard"`
-	ScorecardVersion string                  `json:"scorecard_version"`
-	Score            float64                 `json:"score"`
-	Passed           bool                    `json:"passed"`
-	AutoFailed       bool                    `json:"auto_failed"`
-	Flagged          bool                    `json:"flagged"`
-	FlagReasons      []string                `json:"flag_reasons"`
-	Coverage         string                  `json:"coverage"`
-	Scenarios        []string                `json:"scenarios,omitempty"`
-	Risks            []Risk                  `json:"risks,omitempty"`
-	Sentiment        *Sentiment              `json:"sentiment,omitempty"`
-	Metrics          *Metrics                `json:"metrics,omitempty"`
+	InteractionID    string     `json:"interaction_id"`
+	Tenant           string     `json:"tenant"`
+	Channel          Channel    `json:"channel"`
+	Language         string     `json:"language,omitempty"`
+	Queue            string     `json:"queue,omitempty"`
+	AgentID          string     `json:"agent_id,omitempty"`
+	Team             string     `json:"team,omitempty"`
+	StartedAt        time.Time  `json:"started_at"`
+	Scorecard        string     `json:"scorecard"`
+	ScorecardVersion string     `json:"scorecard_version"`
+	Score            float64    `json:"score"`
+	Passed           bool       `json:"passed"`
+	AutoFailed       bool       `json:"auto_failed"`
+	Flagged          bool       `json:"flagged"`
+	FlagReasons      []string   `json:"flag_reasons"`
+	Coverage         string     `json:"coverage"`
+	Scenarios        []string   `json:"scenarios,omitempty"`
+	Risks            []Risk     `json:"risks,omitempty"`
+	Sentiment        *Sentiment `json:"sentiment,omitempty"`
+	Metrics          *Metrics   `json:"metrics,omitempty"`
+	// Summary (two sentences) and Intents come from the LLM scorer.
+	Summary          string                  `json:"summary,omitempty"`
+	Intents          []string                `json:"intents,omitempty"`
+	LLM              *LLMUsage               `json:"llm,omitempty"`
 	TranscriptSource string                  `json:"transcript_source,omitempty"`
 	Scorers          map[string]ScorerStatus `json:"scorers"`
 	Findings         []Finding               `json:"findings"`
@@ -118,4 +122,20 @@ type Sentiment struct {
 	Positive int `json:"positive"`
 	// Score is (positive - negative) / (positive + negative), 0 when neither.
 	Score float64 `json:"score"`
+}
+
+// LLMUsage is what the LLM scorer spent on an interaction, and how far
+// its evidence held up.
+type LLMUsage struct {
+	Model         string `json:"model"`
+	PromptVersion string `json:"prompt_version"`
+	// Cached is true when the answer came from the cache: nothing was spent.
+	Cached           bool    `json:"cached,omitempty"`
+	PromptTokens     int     `json:"prompt_tokens"`
+	CompletionTokens int     `json:"completion_tokens"`
+	Cost             float64 `json:"cost"`
+	// Quotes the model gave as evidence, and how many were not found in
+	// the turns they cite.
+	Quotes           int `json:"quotes"`
+	UnverifiedQuotes int `json:"unverified_quotes,omitempty"`
 }

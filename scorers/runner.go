@@ -85,6 +85,9 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 		if o.Sentiment != nil {
 			res.Sentiment = o.Sentiment
 		}
+		if o.LLM != nil {
+			res.Summary, res.Intents, res.LLM = o.Summary, o.Intents, o.LLM
+		}
 	}
 	i := 0
 	for _, s := range r.card.Sections {

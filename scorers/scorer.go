@@ -20,6 +20,10 @@ type Output struct {
 	Scenarios []string
 	Risks     []schemas.Risk
 	Sentiment *schemas.Sentiment
+	// Summary, Intents and LLM come from the LLM scorer.
+	Summary string
+	Intents []string
+	LLM     *schemas.LLMUsage
 }
 
 // Scorer evaluates some items of a scorecard for one interaction.
