@@ -113,6 +113,9 @@ func Compile(pack *rulefmt.Pack) (*Program, error) {
 		sec := &pack.Scorecard.Sections[si]
 		for ii := range sec.Items {
 			it := &sec.Items[ii]
+			if it.LLM != "" {
+				continue // the LLM scorer's
+			}
 			p.items = append(p.items, itemNode{def: it, section: sec.ID,
 				when: c.node(it.When), require: c.node(it.Require), forbid: c.node(it.Forbid)})
 		}

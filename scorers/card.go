@@ -30,6 +30,8 @@ type Item struct {
 	ID       string
 	Points   float64
 	Severity string
+	// Kind is rule or llm: who evaluates the item.
+	Kind string
 }
 
 // CardOf returns the scorecard of a parsed pack.
@@ -40,7 +42,11 @@ func CardOf(p *rulefmt.Pack) Card {
 	for _, s := range sc.Sections {
 		sec := Section{ID: s.ID, Weight: s.Weight}
 		for _, it := range s.Items {
-			sec.Items = append(sec.Items, Item{ID: it.ID, Points: it.Points, Severity: it.Severity})
+			kind := "rule"
+			if it.LLM != "" {
+				kind = "llm"
+			}
+			sec.Items = append(sec.Items, Item{ID: it.ID, Points: it.Points, Severity: it.Severity, Kind: kind})
 		}
 		c.Sections = append(c.Sections, sec)
 	}

@@ -3,6 +3,7 @@ package scorers
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,11 +67,11 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 		res.TranscriptSource = "supplied"
 	}
 	res.Findings = make([]schemas.Finding, r.items)
-	why := "no scorer evaluates this item"
+	why := map[string]string{} // item kind → why its items were not evaluated
 	for i, name := range r.names {
 		if errs[i] != nil {
 			res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerError, Reason: errs[i].Error()}
-			why = fmt.Sprintf("scorer %s failed: %v", name, errs[i])
+			why[name] = fmt.Sprintf("scorer %s failed: %v", name, errs[i])
 			continue
 		}
 		res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerOK}
@@ -93,14 +94,34 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 	for _, s := range r.card.Sections {
 		for _, it := range s.Items {
 			if res.Findings[i].Item == "" { // nobody evaluated it
-				res.Findings[i] = schemas.Finding{Item: it.ID, Section: s.ID, Kind: "rule", Verdict: schemas.NotEvaluated,
-					MaxPoints: it.Points, Severity: it.Severity, Evidence: []schemas.Evidence{}, Rationale: why}
+				res.Findings[i] = schemas.Finding{Item: it.ID, Section: s.ID, Kind: it.Kind, Verdict: schemas.NotEvaluated,
+					MaxPoints: it.Points, Severity: it.Severity, Evidence: []schemas.Evidence{}, Rationale: r.whyNot(it.Kind, why)}
 			}
 			i++
 		}
 	}
 	r.card.aggregate(res)
 	return res
+}
+
+// whyNot says why nobody evaluated an item of a kind: a scorer failed
+// (the one named after the kind first: "rules", "llm"), or none is
+// registered.
+func (r *Runner) whyNot(kind string, failed map[string]string) string {
+	for _, name := range r.names {
+		if why, ok := failed[name]; ok && strings.HasPrefix(name, kind) {
+			return why
+		}
+	}
+	for _, name := range r.names {
+		if why, ok := failed[name]; ok {
+			return why
+		}
+	}
+	if kind == "llm" {
+		return "no LLM endpoint is configured (llm.url)"
+	}
+	return "no scorer evaluates this item"
 }
 
 // safeScore turns a scorer's panic into an error: one bad scorer must not

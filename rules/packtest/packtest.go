@@ -93,10 +93,12 @@ func Run(path string) *Report {
 		return rep
 	}
 	runner := scorers.NewRunner(scorers.CardOf(pack), &reg, "test")
+	// Items a language model judges are measured against human labels
+	// (zhijian calibrate), not pack tests.
 	items := map[string]bool{}
 	for _, s := range pack.Scorecard.Sections {
 		for _, it := range s.Items {
-			items[it.ID] = true
+			items[it.ID] = it.LLM == ""
 		}
 	}
 	seen := map[string]map[schemas.Verdict]bool{}
@@ -157,6 +159,9 @@ func Run(path string) *Report {
 		}
 	}
 	for _, id := range sortedKeys(items) {
+		if !items[id] {
+			continue
+		}
 		for _, v := range []schemas.Verdict{schemas.Pass, schemas.Fail} {
 			if !seen[id][v] {
 				rep.Failures = append(rep.Failures, fmt.Sprintf("%s: item %s has no case expecting %s", path, id, v))

@@ -293,6 +293,7 @@ func (p *parser) pack(n *yaml.Node, pk *Pack) {
 		},
 		"scenarios": func(v *yaml.Node) { pk.Scenarios = p.named(v, "scenarios") },
 		"risks":     func(v *yaml.Node) { pk.Risks = p.named(v, "risks") },
+		"llm":       func(v *yaml.Node) { pk.LLM = p.llm(v) },
 		"scorecard": func(v *yaml.Node) { seenCard = true; p.scorecard(v, &pk.Scorecard) },
 	})
 	if pk.Meta.Pos == (Pos{}) {
@@ -301,6 +302,16 @@ func (p *parser) pack(n *yaml.Node, pk *Pack) {
 	if !seenCard {
 		p.errorf(pos(n), "pack: missing the scorecard section")
 	}
+}
+
+func (p *parser) llm(n *yaml.Node) *LLM {
+	l := &LLM{Pos: pos(n)}
+	p.fields(n, "llm", map[string]func(*yaml.Node){
+		"prompt_version": func(v *yaml.Node) { l.PromptVersion = p.str(v, "llm.prompt_version") },
+		"system":         func(v *yaml.Node) { l.System = p.str(v, "llm.system") },
+		"intents":        func(v *yaml.Node) { l.Intents = p.strList(v, "llm.intents") },
+	})
+	return l
 }
 
 func (p *parser) sentiment(n *yaml.Node) *Sentiment {
@@ -367,6 +378,7 @@ func (p *parser) item(n *yaml.Node) Item {
 		"when":        func(v *yaml.Node) { it.When = p.condition(v, "when") },
 		"require":     func(v *yaml.Node) { it.Require = p.condition(v, "require") },
 		"forbid":      func(v *yaml.Node) { it.Forbid = p.condition(v, "forbid") },
+		"llm":         func(v *yaml.Node) { it.LLM = p.str(v, "item.llm") },
 	})
 	return it
 }

@@ -14,7 +14,19 @@ type Pack struct {
 	Conditions []Named
 	Scenarios  []Named
 	Risks      []Named
-	Scorecard  Scorecard
+	// LLM configures the items a language model judges; nil without any.
+	LLM       *LLM
+	Scorecard Scorecard
+}
+
+// LLM is the pack's part of the prompt for its LLM items, in the pack's
+// language. PromptVersion changes whenever the wording does: results and
+// the answer cache are keyed by it.
+type LLM struct {
+	Pos
+	PromptVersion string
+	System        string
+	Intents       []string
 }
 
 // Meta identifies a pack.
@@ -83,6 +95,9 @@ type Item struct {
 	Points                float64
 	Severity              string
 	When, Require, Forbid *Condition
+	// LLM is the question a language model answers pass, fail or na; an
+	// item has it or rule conditions, not both.
+	LLM string
 }
 
 // Condition is a mapping with exactly one key; Kind is that key and exactly

@@ -88,6 +88,15 @@ func (p *parser) validate(pk *Pack) {
 		visit("risk "+r.Name, r.Cond)
 	}
 
+	if l := pk.LLM; l != nil {
+		if l.PromptVersion == "" {
+			p.errorf(l.Pos, "llm: prompt_version is required: results and cached answers are keyed by it")
+		}
+		if strings.TrimSpace(l.System) == "" {
+			p.errorf(l.Pos, "llm: system (the instructions and policy the model judges by) is required")
+		}
+	}
+
 	sc := pk.Scorecard
 	if len(sc.Sections) == 0 {
 		p.errorf(sc.Pos, "scorecard needs at least one section")
@@ -116,8 +125,13 @@ func (p *parser) validate(pk *Pack) {
 			if it.Severity != "minor" && it.Severity != "major" && it.Severity != "critical" {
 				p.errorf(it.Pos, "item %q: severity %q is not one of minor, major, critical", it.ID, it.Severity)
 			}
-			if it.Require == nil && it.Forbid == nil {
-				p.errorf(it.Pos, "item %q needs require, forbid or both", it.ID)
+			switch {
+			case it.LLM != "" && (it.When != nil || it.Require != nil || it.Forbid != nil):
+				p.errorf(it.Pos, "item %q: an llm item has no when, require or forbid (the model answers na when it does not apply)", it.ID)
+			case it.LLM != "" && pk.LLM == nil:
+				p.errorf(it.Pos, "item %q is judged by a language model, but the pack has no llm section (prompt_version, system)", it.ID)
+			case it.LLM == "" && it.Require == nil && it.Forbid == nil:
+				p.errorf(it.Pos, "item %q needs require, forbid or both (or llm)", it.ID)
 			}
 			for _, c := range []*Condition{it.When, it.Require, it.Forbid} {
 				if c != nil {
