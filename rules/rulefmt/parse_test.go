@@ -46,6 +46,10 @@ func TestParseBad(t *testing.T) {
 		{"bad severity", "          points: 5", "          points: 5\n          severity: fatal", `severity "fatal" is not one of`},
 		{"sentiment without section", "sentiment: {negative: [angry], negators: neg}\n", "", "sentiment condition needs"},
 		{"empty phrase", "[hello, good morning]", "[hello, '  ']", "empty phrase"},
+		{"llm item without llm section", "          require: {ref: greeted}", "          llm: Was the agent kind?", `item "greeting" is judged by a language model, but the pack has no llm section`},
+		{"llm item with rules", "          require: {ref: greeted}", "          require: {ref: greeted}\n          llm: Was the agent kind?", `an llm item has no when, require or forbid`},
+		{"llm section incomplete", "scorecard:\n", "llm: {intents: [refund]}\nscorecard:\n", "llm: prompt_version is required"},
+		{"llm section unknown field", "scorecard:\n", "llm: {prompt_version: '1', system: x, model: gpt}\nscorecard:\n", `llm: unknown field "model"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.Replace(string(good), tc.old, tc.new, 1)
