@@ -113,6 +113,10 @@ func RealisticOutcome(tenant string, n int, receivedAt time.Time) store.Outcome 
 		Scenarios:        []string{"delivery_delay"},
 		Sentiment:        &schemas.Sentiment{Negative: 2, Positive: 1, Score: -1.0 / 3},
 		Metrics:          metrics(),
+		Summary:          "客户催件，包裹三天未更新。坐席核实后承诺24小时内回电。",
+		Intents:          []string{"催件"},
+		LLM: &schemas.LLMUsage{Model: "qwen-plus", PromptVersion: "2026.03-1a2b", PromptTokens: 1840,
+			CompletionTokens: 412, Cost: 0.0021, Quotes: 6, UnverifiedQuotes: 1},
 		TranscriptSource: "asr",
 		Scorers: map[string]schemas.ScorerStatus{
 			"rules": {Status: schemas.ScorerOK},
