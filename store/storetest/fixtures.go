@@ -204,6 +204,9 @@ func fullResult(tenant, id, scorecard, version string) *schemas.Result {
 		}}},
 		Sentiment:        &schemas.Sentiment{Negative: 5, Positive: 1, Score: -4.0 / 6},
 		Metrics:          metrics(),
+		Summary:          "Customer's parcel was lost; the agent filed a claim.",
+		Intents:          []string{"丢件", "理赔"},
+		LLM:              &schemas.LLMUsage{Model: "gpt-4o-mini", PromptVersion: "p1", Cached: true, Quotes: 3},
 		TranscriptSource: "asr:paraformer-v2",
 		Scorers: map[string]schemas.ScorerStatus{
 			"rules": {Status: schemas.ScorerOK},
