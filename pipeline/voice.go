@@ -165,3 +165,27 @@ func ScoreWith(router *scorers.Router, v *Voice) ScoreFunc {
 		return []*schemas.Result{res}, nil
 	}
 }
+
+// RedactResults wraps score so that the evidence quotes and summaries of
+// its results pass through redact before they are stored or published.
+func RedactResults(score ScoreFunc, redact func(string) string) ScoreFunc {
+	return func(ctx context.Context, in *schemas.Interaction) ([]*schemas.Result, error) {
+		rs, err := score(ctx, in)
+		for _, r := range rs {
+			r.Summary = redact(r.Summary)
+			for i := range r.Findings {
+				redactQuotes(r.Findings[i].Evidence, redact)
+			}
+			for i := range r.Risks {
+				redactQuotes(r.Risks[i].Evidence, redact)
+			}
+		}
+		return rs, err
+	}
+}
+
+func redactQuotes(es []schemas.Evidence, redact func(string) string) {
+	for i := range es {
+		es[i].Quote = redact(es[i].Quote)
+	}
+}

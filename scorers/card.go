@@ -129,5 +129,11 @@ func InSample(id string, rate float64) bool {
 	}
 	h := fnv.New64a()
 	h.Write([]byte(id))
-	return float64(h.Sum64())/math.MaxUint64 < rate
+	// FNV's high bits barely change between ids that differ in their last
+	// characters (c-001, c-002): mix them (the splitmix64 finalizer).
+	x := h.Sum64()
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x)/math.MaxUint64 < rate
 }

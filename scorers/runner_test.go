@@ -142,6 +142,18 @@ func TestCalibrationSampleIsDeterministicAndNearTheRate(t *testing.T) {
 	if InSample("x", 0) {
 		t.Error("rate 0 picks nothing")
 	}
+	// Ids that differ only at the end are spread, not picked in clumps.
+	for w := 0; w < 20; w++ {
+		n := 0
+		for i := range 200 {
+			if InSample(fmt.Sprintf("c-%05d", w*200+i), 0.05) {
+				n++
+			}
+		}
+		if n < 2 || n > 25 {
+			t.Errorf("ids %d..%d: %d picked at rate 0.05", w*200, w*200+199, n)
+		}
+	}
 }
 
 func TestRegistryRejectsDuplicates(t *testing.T) {

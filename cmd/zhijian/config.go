@@ -32,6 +32,9 @@ type config struct {
 	// Recordings and STT are for voice interactions (see voice.go).
 	Recordings recordingsConfig `yaml:"recordings"`
 	STT        sttConfig        `yaml:"stt"`
+	// LLM and Redact are for LLM-judged items (see llm.go).
+	LLM    llmConfig    `yaml:"llm"`
+	Redact redactConfig `yaml:"redact"`
 }
 
 type kafkaConfig struct {
@@ -112,6 +115,7 @@ func defaultConfig() config {
 		Recordings: recordingsConfig{MaxBytes: fetch.DefaultMaxBytes, Timeout: duration(fetch.DefaultTimeout)},
 		STT: sttConfig{Model: "whisper-1", Timeout: duration(2 * time.Minute), Attempts: 4, Concurrency: 4,
 			MaxPiece: duration(audio.MaxPieceMS * time.Millisecond)},
+		LLM: defaultLLMConfig(),
 	}
 }
 
@@ -266,6 +270,18 @@ func setFromString(v reflect.Value, s string) error {
 			return fmt.Errorf("not an integer: %q", s)
 		}
 		v.SetInt(int64(n))
+	case v.Kind() == reflect.Float64:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("not a number: %q", s)
+		}
+		v.SetFloat(f)
+	case v.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("not true or false: %q", s)
+		}
+		v.SetBool(b)
 	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String:
 		var list []string
 		for _, x := range strings.Split(s, ",") {
@@ -347,6 +363,9 @@ func (c *config) validate() error {
 		}
 	}
 	errs = append(errs, c.Recordings.fetchConfig().Validate())
+	if c.LLM.URL != "" {
+		errs = append(errs, c.LLM.scorerConfig().Validate())
+	}
 	if c.STT.URL != "" {
 		errs = append(errs, c.STT.clientConfig().Validate())
 		if p := time.Duration(c.STT.MaxPiece); p <= 0 || p > audio.MaxPieceMS*time.Millisecond {

@@ -15,6 +15,7 @@ import (
 	"github.com/zhijian-qa/zhijian/rules/packs"
 	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/scorers"
+	"github.com/zhijian-qa/zhijian/scorers/llm"
 	"github.com/zhijian-qa/zhijian/scorers/rule"
 )
 
@@ -31,11 +32,6 @@ func runScore(ctx context.Context, e *env, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	router, err := newRouter(*pack)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
-		return 1
-	}
 	cfg, err := loadConfig(*path, os.Environ())
 	if err == nil && *recordings != "" {
 		cfg.Recordings.Root = *recordings
@@ -49,7 +45,12 @@ func runScore(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
 		return 2
 	}
-	score := pipeline.ScoreWith(router, voice)
+	router, err := newRouter(*pack, &cfg.LLM)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
+		return 1
+	}
+	score := cfg.scoring(router, voice)
 	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
@@ -115,15 +116,17 @@ func eachInteraction(e *env, name string, fn func(*schemas.Interaction) error, b
 }
 
 // newRouter loads one pack (by id or path) or every shipped pack.
-func newRouter(ref string) (*scorers.Router, error) {
+func newRouter(ref string, lc *llmConfig) (*scorers.Router, error) {
 	if ref == "" {
-		return newRouterOf(nil)
+		return newRouterOf(nil, lc)
 	}
-	return newRouterOf([]string{ref})
+	return newRouterOf([]string{ref}, lc)
 }
 
 // newRouterOf loads packs by id or path; none loads every shipped pack.
-func newRouterOf(refs []string) (*scorers.Router, error) {
+// Each gets the rule scorer, and the LLM scorer for its LLM items when an
+// endpoint is configured (lc.URL).
+func newRouterOf(refs []string, lc *llmConfig) (*scorers.Router, error) {
 	var progs []*rules.Program
 	for _, ref := range refs {
 		p, err := packs.Load(ref)
@@ -144,6 +147,15 @@ func newRouterOf(refs []string) (*scorers.Router, error) {
 		var reg scorers.Registry
 		if err := reg.Register(rule.Name, rule.New(p)); err != nil {
 			return nil, err
+		}
+		if spec, ok := llm.SpecOf(p.Pack); ok && lc != nil && lc.URL != "" {
+			s, err := llm.New(lc.scorerConfig(), spec)
+			if err != nil {
+				return nil, fmt.Errorf("pack %s: %w", p.Pack.Meta.ID, err)
+			}
+			if err := reg.Register(llm.Name, s); err != nil {
+				return nil, err
+			}
 		}
 		runners = append(runners, scorers.NewRunner(scorers.CardOf(p.Pack), &reg, version))
 	}

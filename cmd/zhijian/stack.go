@@ -59,7 +59,7 @@ func startStack(ctx context.Context, cfg config, log *zap.Logger, mux *http.Serv
 	if err := st.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate %s: %w", masked(cfg.Store.URL), err)
 	}
-	router, err := newRouterOf(cfg.Scoring.Packs)
+	router, err := newRouterOf(cfg.Scoring.Packs, &cfg.LLM)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func startStack(ctx context.Context, cfg config, log *zap.Logger, mux *http.Serv
 		return nil, err
 	}
 	voice.Metrics = s.metrics
-	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), pipeline.ScoreWith(router, voice), st, log, s.metrics, s.health)
+	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), cfg.scoring(router, voice), st, log, s.metrics, s.health)
 	if cfg.HTTP.Addr != "" {
 		if mux == nil {
 			mux = http.NewServeMux()
