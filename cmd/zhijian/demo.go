@@ -40,14 +40,15 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	cfg := defaultConfig()
-	// An STT endpoint (ZHIJIAN_STT_URL, _KEY, _MODEL) is used when set.
-	var stt []string
+	// STT and LLM endpoints (ZHIJIAN_STT_URL, ZHIJIAN_LLM_URL, their _KEY
+	// and _MODEL, …) are used when set; the rest of the environment is not.
+	var endpoints []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "ZHIJIAN_STT_") {
-			stt = append(stt, kv)
+		if strings.HasPrefix(kv, "ZHIJIAN_STT_") || strings.HasPrefix(kv, "ZHIJIAN_LLM_") {
+			endpoints = append(endpoints, kv)
 		}
 	}
-	if err := applyEnv(&cfg, stt); err != nil {
+	if err := applyEnv(&cfg, endpoints); err != nil {
 		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
 		return 2
 	}

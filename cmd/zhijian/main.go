@@ -33,15 +33,16 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"score":   {"score interactions from files or stdin, one Result per line", runScore},
-		"rules":   {"check or test rule packs: rules check|test PATH...", runRules},
-		"demo":    {"run the whole pipeline on the sample interactions and serve", runDemo},
-		"run":     {"start the workers: run [--config FILE] [--print-config]", runRun},
-		"ingest":  {"publish interactions to Kafka: ingest [--brokers ...] FILE|DIR...", runIngest},
-		"migrate": {"bring a store's tables up to date: migrate --store URL", runMigrate},
-		"broker":  {"run the embedded Kafka broker alone", runBroker},
-		"bench":   {"measure scoring and end-to-end throughput on this machine", runBench},
-		"version": {"print the version", runVersion},
+		"score":     {"score interactions from files or stdin, one Result per line", runScore},
+		"rules":     {"check or test rule packs: rules check|test PATH...", runRules},
+		"calibrate": {"compare verdicts with human QA labels: agreement, kappa, confusion per item", runCalibrate},
+		"demo":      {"run the whole pipeline on the sample interactions and serve", runDemo},
+		"run":       {"start the workers: run [--config FILE] [--print-config]", runRun},
+		"ingest":    {"publish interactions to Kafka: ingest [--brokers ...] FILE|DIR...", runIngest},
+		"migrate":   {"bring a store's tables up to date: migrate --store URL", runMigrate},
+		"broker":    {"run the embedded Kafka broker alone", runBroker},
+		"bench":     {"measure scoring and end-to-end throughput on this machine", runBench},
+		"version":   {"print the version", runVersion},
 	}
 }
 
