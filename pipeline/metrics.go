@@ -24,6 +24,17 @@ type Metrics struct {
 
 	BatchSize    histogram // outcomes per store write
 	BatchSeconds histogram // store write latency, retries included
+
+	mu         sync.Mutex
+	collectors []func(io.Writer)
+}
+
+// Collect adds a writer of more metrics, in the Prometheus text format,
+// to what Write writes: the scorers' own counters.
+func (m *Metrics) Collect(f func(io.Writer)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.collectors = append(m.collectors, f)
 }
 
 // histogram is a fixed-bucket Prometheus histogram.
@@ -93,6 +104,11 @@ func (m *Metrics) Write(w io.Writer) {
 	}
 	m.BatchSize.write(w, "zhijian_store_batch_size", "Outcomes per store write.")
 	m.BatchSeconds.write(w, "zhijian_store_batch_seconds", "Store write latency, retries included.")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, f := range m.collectors {
+		f(w)
+	}
 }
 
 // Health says whether the process is alive and ready. A worker is ready

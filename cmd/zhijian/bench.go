@@ -46,7 +46,7 @@ func runBench(ctx context.Context, e *env, args []string) int {
 		return 0
 	}
 
-	router, err := newRouterOf(nil, nil)
+	router, _, err := newRouterOf(nil, nil)
 	if err != nil {
 		return fail(err)
 	}

@@ -50,7 +50,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(2, err)
 	}
-	router, err := newRouterOf(cfg.Scoring.Packs, &cfg.LLM)
+	router, _, err := newRouterOf(cfg.Scoring.Packs, &cfg.LLM)
 	if err != nil {
 		return fail(1, err)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"time"
 
 	"github.com/zhijian-qa/zhijian/pipeline"
@@ -65,4 +67,35 @@ func (c *config) scoring(router *scorers.Router, voice *pipeline.Voice) pipeline
 		score = pipeline.RedactResults(score, redact.String)
 	}
 	return score
+}
+
+// writeLLMMetrics writes the LLM scorers' counters, by pack.
+func writeLLMMetrics(w io.Writer, llms []packLLM) {
+	stats := make([]llm.Stats, len(llms))
+	for i, l := range llms {
+		stats[i] = l.scorer.Stats()
+	}
+	for _, c := range []struct {
+		name, help string
+		v          func(*llm.Stats) float64
+	}{
+		{"zhijian_llm_requests_total", "Requests sent to the LLM endpoint, retries included.", func(s *llm.Stats) float64 { return float64(s.Requests) }},
+		{"zhijian_llm_cache_hits_total", "Interactions answered from the LLM answer cache.", func(s *llm.Stats) float64 { return float64(s.CacheHits) }},
+		{"zhijian_llm_errors_total", "Interactions whose LLM items could not be judged.", func(s *llm.Stats) float64 { return float64(s.Errors) }},
+		{"zhijian_llm_refusals_total", "Answers the model refused.", func(s *llm.Stats) float64 { return float64(s.Refusals) }},
+		{"zhijian_llm_truncated_total", "Answers cut at the token limit.", func(s *llm.Stats) float64 { return float64(s.Truncated) }},
+		{"zhijian_llm_malformed_total", "Answers that were not the JSON asked for.", func(s *llm.Stats) float64 { return float64(s.Malformed) }},
+		{"zhijian_llm_missing_items_total", "Items an answer gave no verdict for.", func(s *llm.Stats) float64 { return float64(s.MissingItems) }},
+		{"zhijian_llm_unverified_quotes_total", "Evidence quotes not found in the turn they cite.", func(s *llm.Stats) float64 { return float64(s.UnverifiedQuotes) }},
+		{"zhijian_llm_budget_skipped_total", "Interactions not sent because the day's budget was spent.", func(s *llm.Stats) float64 { return float64(s.BudgetSkipped) }},
+		{"zhijian_llm_breaker_open_total", "Interactions the open circuit breaker turned away.", func(s *llm.Stats) float64 { return float64(s.BreakerOpen) }},
+		{"zhijian_llm_prompt_tokens_total", "Prompt tokens spent.", func(s *llm.Stats) float64 { return float64(s.PromptTokens) }},
+		{"zhijian_llm_completion_tokens_total", "Completion tokens spent.", func(s *llm.Stats) float64 { return float64(s.CompletionTokens) }},
+		{"zhijian_llm_cost_total", "Spend, in the currency of llm.price_input and price_output.", func(s *llm.Stats) float64 { return s.Cost }},
+	} {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", c.name, c.help, c.name)
+		for i, l := range llms {
+			fmt.Fprintf(w, "%s{pack=%q} %g\n", c.name, l.pack, c.v(&stats[i]))
+		}
+	}
 }

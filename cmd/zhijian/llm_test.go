@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -148,6 +149,45 @@ func TestCalibratePrintsKappaPerItem(t *testing.T) {
 	} {
 		if !want.MatchString(out) {
 			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+func TestLLMCountersOnTheMetricsPage(t *testing.T) {
+	withFakeLLM(t)
+	cfg, err := loadConfig("", os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, llms, err := newRouterOf([]string{"logistics-zh"}, &cfg.LLM)
+	if err != nil || len(llms) != 1 {
+		t.Fatalf("%d llm scorers, %v", len(llms), err)
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "interactions", "zh-chat-005-rude-agent.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := schemas.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := cfg.scoring(router, nil)
+	for range 2 { // the second is answered from the cache
+		if _, err := score(t.Context(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var page strings.Builder
+	writeLLMMetrics(&page, llms)
+	for _, want := range []string{
+		`zhijian_llm_requests_total{pack="logistics-zh"} 1`,
+		`zhijian_llm_cache_hits_total{pack="logistics-zh"} 1`,
+		`zhijian_llm_prompt_tokens_total{pack="logistics-zh"} 1000`,
+		`zhijian_llm_cost_total{pack="logistics-zh"} 0.0008`,
+		`# TYPE zhijian_llm_unverified_quotes_total counter`,
+	} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("metrics lack %q:\n%s", want, page.String())
 		}
 	}
 }

@@ -45,7 +45,7 @@ func runScore(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
 		return 2
 	}
-	router, err := newRouter(*pack, &cfg.LLM)
+	router, _, err := newRouter(*pack, &cfg.LLM)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "zhijian score: %v\n", err)
 		return 1
@@ -116,48 +116,56 @@ func eachInteraction(e *env, name string, fn func(*schemas.Interaction) error, b
 }
 
 // newRouter loads one pack (by id or path) or every shipped pack.
-func newRouter(ref string, lc *llmConfig) (*scorers.Router, error) {
+func newRouter(ref string, lc *llmConfig) (*scorers.Router, []packLLM, error) {
 	if ref == "" {
 		return newRouterOf(nil, lc)
 	}
 	return newRouterOf([]string{ref}, lc)
 }
 
+// packLLM is the LLM scorer of a pack.
+type packLLM struct {
+	pack   string
+	scorer *llm.Scorer
+}
+
 // newRouterOf loads packs by id or path; none loads every shipped pack.
 // Each gets the rule scorer, and the LLM scorer for its LLM items when an
 // endpoint is configured (lc.URL).
-func newRouterOf(refs []string, lc *llmConfig) (*scorers.Router, error) {
+func newRouterOf(refs []string, lc *llmConfig) (*scorers.Router, []packLLM, error) {
 	var progs []*rules.Program
 	for _, ref := range refs {
 		p, err := packs.Load(ref)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		progs = append(progs, p)
 	}
 	if len(refs) == 0 {
 		all, err := packs.All()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		progs = all
 	}
 	runners := make([]*scorers.Runner, 0, len(progs))
+	var llms []packLLM
 	for _, p := range progs {
 		var reg scorers.Registry
 		if err := reg.Register(rule.Name, rule.New(p)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if spec, ok := llm.SpecOf(p.Pack); ok && lc != nil && lc.URL != "" {
 			s, err := llm.New(lc.scorerConfig(), spec)
 			if err != nil {
-				return nil, fmt.Errorf("pack %s: %w", p.Pack.Meta.ID, err)
+				return nil, nil, fmt.Errorf("pack %s: %w", p.Pack.Meta.ID, err)
 			}
 			if err := reg.Register(llm.Name, s); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
+			llms = append(llms, packLLM{p.Pack.Meta.ID, s})
 		}
 		runners = append(runners, scorers.NewRunner(scorers.CardOf(p.Pack), &reg, version))
 	}
-	return scorers.NewRouter(runners...), nil
+	return scorers.NewRouter(runners...), llms, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -59,7 +60,7 @@ func startStack(ctx context.Context, cfg config, log *zap.Logger, mux *http.Serv
 	if err := st.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate %s: %w", masked(cfg.Store.URL), err)
 	}
-	router, err := newRouterOf(cfg.Scoring.Packs, &cfg.LLM)
+	router, llms, err := newRouterOf(cfg.Scoring.Packs, &cfg.LLM)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +69,9 @@ func startStack(ctx context.Context, cfg config, log *zap.Logger, mux *http.Serv
 		return nil, err
 	}
 	voice.Metrics = s.metrics
+	if len(llms) > 0 {
+		s.metrics.Collect(func(w io.Writer) { writeLLMMetrics(w, llms) })
+	}
 	s.worker = pipeline.NewWorker(cfg.workerConfig(s.brokers), cfg.scoring(router, voice), st, log, s.metrics, s.health)
 	if cfg.HTTP.Addr != "" {
 		if mux == nil {

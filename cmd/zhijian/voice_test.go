@@ -136,7 +136,7 @@ func TestRecordingWithoutTranscriptIsPartlyCovered(t *testing.T) {
 // testdata, with no STT endpoint.
 func testdataScorer(t *testing.T) pipeline.ScoreFunc {
 	t.Helper()
-	router, err := newRouterOf(nil, nil)
+	router, _, err := newRouterOf(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
