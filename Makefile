@@ -50,10 +50,15 @@ fuzz:
 	$(GO) test ./rules -run '^$$' -fuzz '^FuzzRegexConditionMatchesEngine$$' $(FUZZ)
 	$(GO) test ./audio -run '^$$' -fuzz '^FuzzDecode$$' $(FUZZ)
 	$(GO) test ./audio/fetch -run '^$$' -fuzz '^FuzzOpenNeverEscapesRoot$$' $(FUZZ)
+	$(GO) test ./redact -run '^$$' -fuzz '^FuzzStringNeverPanicsAndKeepsRunes$$' $(FUZZ)
+	$(GO) test ./scorers/llm -run '^$$' -fuzz '^FuzzAnswer$$' $(FUZZ)
+	$(GO) test ./scorers/llm -run '^$$' -fuzz '^FuzzVerify$$' $(FUZZ)
+	$(GO) test ./scorers/calibrate -run '^$$' -fuzz '^FuzzReadLabels$$' $(FUZZ)
 
 bench:
 	$(GO) test ./rules -run '^$$' -bench . -benchmem -count 1
 	$(GO) test ./audio -run '^$$' -bench . -benchmem -count 1
+	$(GO) test ./redact ./scorers/llm -run '^$$' -bench . -benchmem -count 1
 	$(GO) run ./cmd/zhijian bench
 	scripts/clickhouse-test $(GO) test ./store/... -run '^$$' -bench . -benchmem -count 1
 

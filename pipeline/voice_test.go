@@ -18,6 +18,7 @@ import (
 
 	"github.com/zhijian-qa/zhijian/audio/fetch"
 	"github.com/zhijian-qa/zhijian/pipeline"
+	"github.com/zhijian-qa/zhijian/redact"
 	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/store"
 	"github.com/zhijian-qa/zhijian/transcribe"
@@ -353,5 +354,24 @@ func TestMonoCallSpeakersByAlternation(t *testing.T) {
 	t.Logf("mono calls: %d of %d transcribed turns have the right speaker", right, all)
 	if right != all {
 		t.Errorf("%d of %d turns attributed right; the synthetic mono calls alternate cleanly", right, all)
+	}
+}
+
+func TestRedactResultsRedactsStoredQuotesAndSummaries(t *testing.T) {
+	score := func(context.Context, *schemas.Interaction) ([]*schemas.Result, error) {
+		return []*schemas.Result{{
+			Summary:  "Customer 13800138000 wants a refund.",
+			Findings: []schemas.Finding{{Evidence: []schemas.Evidence{{Quote: "call me on 13800138000"}, {Quote: "order SW-10048213"}}}},
+			Risks:    []schemas.Risk{{Evidence: []schemas.Evidence{{Quote: "mail a@b.example"}}}},
+		}}, nil
+	}
+	rs, err := pipeline.RedactResults(score, redact.String)(context.Background(), &schemas.Interaction{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rs[0]
+	if r.Summary != "Customer [PHONE] wants a refund." || r.Findings[0].Evidence[0].Quote != "call me on [PHONE]" ||
+		r.Findings[0].Evidence[1].Quote != "order SW-10048213" || r.Risks[0].Evidence[0].Quote != "mail [EMAIL]" {
+		t.Errorf("redacted: %q %+v %+v", r.Summary, r.Findings[0].Evidence, r.Risks[0].Evidence)
 	}
 }
