@@ -8,14 +8,14 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/zhijian-qa/zhijian/internal/apicall"
 )
 
 // OpenAI transcribes through an OpenAI-compatible speech-to-text endpoint
@@ -42,7 +42,7 @@ func NewOpenAI(cfg Config) (*OpenAI, error) {
 	}
 	oc := openai.DefaultConfig(cfg.Key)
 	oc.BaseURL = cfg.URL
-	oc.HTTPClient = &http.Client{Transport: recorder{base: base}}
+	oc.HTTPClient = &http.Client{Transport: apicall.Recorder{Base: base, MaxBody: maxBody}}
 	return &OpenAI{
 		cfg:    cfg,
 		client: openai.NewClientWithConfig(oc),
@@ -77,7 +77,7 @@ func (c *OpenAI) Transcribe(ctx context.Context, r Request) ([]Segment, error) {
 			return nil, fail(fmt.Errorf("service asks to retry after %s, longer than stt.retry_max %s: %w",
 				retryAfter, c.cfg.RetryMax, err))
 		}
-		if !sleep(ctx, max(retryAfter, c.backoff(attempt))) {
+		if !apicall.Sleep(ctx, max(retryAfter, apicall.Backoff(attempt, c.cfg.RetryMin, c.cfg.RetryMax))) {
 			return nil, fail(fmt.Errorf("%w while waiting to retry: %w", ctx.Err(), err))
 		}
 	}
@@ -95,8 +95,8 @@ func (c *OpenAI) try(ctx context.Context, r Request, audio []byte) ([]Segment, t
 
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	x := new(exchange)
-	resp, err := c.client.CreateTranscription(context.WithValue(actx, exchangeKey{}, x), openai.AudioRequest{
+	x := new(apicall.Exchange)
+	resp, err := c.client.CreateTranscription(apicall.With(actx, x), openai.AudioRequest{
 		Model:    c.cfg.Model,
 		FilePath: r.Name,
 		Reader:   bytes.NewReader(audio),
@@ -104,14 +104,14 @@ func (c *OpenAI) try(ctx context.Context, r Request, audio []byte) ([]Segment, t
 		Language: r.Language,
 	})
 	if err != nil {
-		return nil, x.retryAfter, c.classify(ctx, err, x)
+		return nil, x.RetryAfter, c.classify(ctx, err, x)
 	}
-	segs, err := segments(resp, x.body, c.cfg.Format)
+	segs, err := segments(resp, x.Body, c.cfg.Format)
 	return segs, 0, err
 }
 
 // classify turns a go-openai error into a retryable or permanent one.
-func (c *OpenAI) classify(ctx context.Context, err error, x *exchange) error {
+func (c *OpenAI) classify(ctx context.Context, err error, x *apicall.Exchange) error {
 	var (
 		reqErr *openai.RequestError
 		apiErr *openai.APIError
@@ -119,7 +119,7 @@ func (c *OpenAI) classify(ctx context.Context, err error, x *exchange) error {
 	)
 	switch {
 	case errors.As(err, &reqErr): // an error answer whose body is not OpenAI's error JSON
-		return statusError(reqErr.HTTPStatusCode, snippet(reqErr.Body))
+		return statusError(reqErr.HTTPStatusCode, apicall.Snippet(reqErr.Body))
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0:
 		return statusError(apiErr.HTTPStatusCode, apiErr.Message)
 	case errors.As(err, &urlErr): // network or attempt timeout
@@ -127,8 +127,8 @@ func (c *OpenAI) classify(ctx context.Context, err error, x *exchange) error {
 			return fmt.Errorf("attempt timed out after %s: %w", c.cfg.Timeout, err)
 		}
 		return err
-	case x.status >= 200 && x.status < 300:
-		return permanentError{fmt.Errorf("malformed response body %q: %w", snippet(x.body), err)}
+	case x.Status >= 200 && x.Status < 300:
+		return permanentError{fmt.Errorf("malformed response body %q: %w", apicall.Snippet(x.Body), err)}
 	default:
 		return permanentError{err}
 	}
@@ -158,10 +158,10 @@ func segments(resp openai.AudioResponse, body []byte, format string) ([]Segment,
 	}
 	if format != FormatText {
 		if err := json.Unmarshal(body, &probe); err != nil {
-			return nil, permanentError{fmt.Errorf("malformed response body %q: %w", snippet(body), err)}
+			return nil, permanentError{fmt.Errorf("malformed response body %q: %w", apicall.Snippet(body), err)}
 		}
 		if probe.Text == nil {
-			return nil, permanentError{fmt.Errorf("malformed response body %q: no \"text\" field", snippet(body))}
+			return nil, permanentError{fmt.Errorf("malformed response body %q: no \"text\" field", apicall.Snippet(body))}
 		}
 	}
 	durMS := toMS(resp.Duration, 0)
@@ -208,99 +208,5 @@ func toMS(seconds float64, limitMS int64) int64 {
 	return int64(ms)
 }
 
-// backoff is the jittered wait before attempt n+1: half of
-// RetryMin·2^(n-1) (capped at RetryMax) plus a random part of the other
-// half, never less than RetryMin.
-func (c *OpenAI) backoff(n int) time.Duration {
-	d := c.cfg.RetryMax
-	if n <= 30 {
-		d = min(d, c.cfg.RetryMin<<(n-1))
-	}
-	return max(c.cfg.RetryMin, d/2+rand.N(d/2+1))
-}
-
-// sleep waits d, or less when ctx is done first; it reports whether it
-// waited all of d.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// snippet is the start of a body, for error messages.
-func snippet(body []byte) string {
-	const n = 200
-	s := strings.TrimSpace(string(body))
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	return strings.ToValidUTF8(s, "?")
-}
-
 // maxBody bounds an answer; a transcript of 25 MB of audio is far smaller.
 const maxBody = 16 << 20
-
-type exchangeKey struct{}
-
-// exchange is what the transport saw of an attempt's answer: go-openai
-// keeps status headers (Retry-After) and the raw body out of its errors.
-// The transport fills it from the request context, within the attempt's
-// own goroutine.
-type exchange struct {
-	status     int
-	retryAfter time.Duration
-	body       []byte
-}
-
-// recorder reads every answer whole, so a transfer cut short fails as a
-// network error before go-openai decodes it, and records it in the
-// request's exchange.
-type recorder struct{ base http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (t recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	resp.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("read response body: %w", err)
-	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("response body larger than %d bytes", maxBody)
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	if x, ok := req.Context().Value(exchangeKey{}).(*exchange); ok {
-		x.status = resp.StatusCode
-		x.retryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-		x.body = body
-	}
-	return resp, nil
-}
-
-// retryAfter parses a Retry-After value, delay-seconds or an HTTP date;
-// it is 0 when absent, invalid or past.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, int64(maxMS/1000))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}

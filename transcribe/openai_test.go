@@ -389,34 +389,6 @@ func TestDefaultFormatFollowsTheModel(t *testing.T) {
 	}
 }
 
-func TestRetryAfterParsing(t *testing.T) {
-	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	for v, want := range map[string]time.Duration{
-		"":                              0,
-		"1":                             time.Second,
-		" 30 ":                          30 * time.Second,
-		"0":                             0,
-		"-5":                            0,
-		"soon":                          0,
-		"Sun, 01 Mar 2026 10:00:07 GMT": 7 * time.Second,
-		"Sun, 01 Mar 2026 09:59:00 GMT": 0,
-	} {
-		if got := retryAfter(v, now); got != want {
-			t.Errorf("retryAfter(%q) = %s, want %s", v, got, want)
-		}
-	}
-}
-
-func TestBackoffStaysWithinBounds(t *testing.T) {
-	c := &OpenAI{cfg: Config{RetryMin: 10 * time.Millisecond, RetryMax: time.Second}}
-	for n := 1; n <= 100; n++ {
-		d := c.backoff(n)
-		if d < c.cfg.RetryMin || d > c.cfg.RetryMax {
-			t.Fatalf("backoff(%d) = %s, want within [10ms, 1s]", n, d)
-		}
-	}
-}
-
 func assertSegments(t *testing.T, got, want []Segment) {
 	t.Helper()
 	if len(got) != len(want) {

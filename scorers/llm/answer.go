@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/zhijian-qa/zhijian/internal/apicall"
 	"github.com/zhijian-qa/zhijian/rules/match"
 	"github.com/zhijian-qa/zhijian/schemas"
 )
@@ -80,10 +81,10 @@ func parseAnswer(content string) (*rawAnswer, error) {
 	}
 	var a rawAnswer
 	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		return nil, fmt.Errorf("%w: %v in %q", errMalformed, err, snippet([]byte(s)))
+		return nil, fmt.Errorf("%w: %v in %q", errMalformed, err, apicall.Snippet([]byte(s)))
 	}
 	if a.Items == nil {
-		return nil, fmt.Errorf("%w: no \"items\" in %q", errMalformed, snippet([]byte(s)))
+		return nil, fmt.Errorf("%w: no \"items\" in %q", errMalformed, apicall.Snippet([]byte(s)))
 	}
 	return &a, nil
 }

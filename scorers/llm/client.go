@@ -1,23 +1,19 @@
 package llm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/zhijian-qa/zhijian/internal/apicall"
 )
 
-// permanentError marks a failure that retrying will not cure.
 type permanentError struct{ err error }
 
 func (e permanentError) Error() string { return e.err.Error() }
@@ -68,7 +64,7 @@ func rejectsSchema(err error) bool {
 }
 
 // classify turns a go-openai error into a retryable or permanent one.
-func (s *Scorer) classify(ctx context.Context, err error, x *exchange) error {
+func (s *Scorer) classify(ctx context.Context, err error, x *apicall.Exchange) error {
 	var (
 		reqErr *openai.RequestError
 		apiErr *openai.APIError
@@ -76,7 +72,7 @@ func (s *Scorer) classify(ctx context.Context, err error, x *exchange) error {
 	)
 	switch {
 	case errors.As(err, &reqErr): // an error answer whose body is not OpenAI's error JSON
-		return newStatusError(reqErr.HTTPStatusCode, snippet(reqErr.Body))
+		return newStatusError(reqErr.HTTPStatusCode, apicall.Snippet(reqErr.Body))
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0:
 		msg := apiErr.Message
 		if apiErr.Param != nil && *apiErr.Param != "" {
@@ -88,116 +84,15 @@ func (s *Scorer) classify(ctx context.Context, err error, x *exchange) error {
 			return fmt.Errorf("attempt timed out after %s: %w", s.cfg.Timeout, err)
 		}
 		return err
-	case x.status >= 200 && x.status < 300:
-		return permanentError{fmt.Errorf("malformed response body %q: %w", snippet(x.body), err)}
+	case x.Status >= 200 && x.Status < 300:
+		return permanentError{fmt.Errorf("malformed response body %q: %w", apicall.Snippet(x.Body), err)}
 	default: // go-openai refused to send (a parameter its validator rejects)
 		return permanentError{err}
 	}
 }
 
-// backoff is the jittered wait before attempt n+1: half of
-// RetryMin·2^(n-1) (capped at RetryMax) plus a random part of the other
-// half, never less than RetryMin.
-func (s *Scorer) backoff(n int) time.Duration {
-	d := s.cfg.RetryMax
-	if n <= 30 {
-		d = min(d, s.cfg.RetryMin<<(n-1))
-	}
-	return max(s.cfg.RetryMin, d/2+rand.N(d/2+1))
-}
-
-// sleep waits d, or less when ctx is done first; it reports whether it
-// waited all of d.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// snippet is the start of a body, for error messages.
-func snippet(body []byte) string {
-	const n = 200
-	s := strings.TrimSpace(string(body))
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	return strings.ToValidUTF8(s, "?")
-}
-
 // maxBody bounds an answer: 2048 tokens of JSON are far smaller.
 const maxBody = 8 << 20
-
-type exchangeKey struct{}
-
-// exchange is what the transport saw of an attempt's answer: go-openai
-// keeps status headers (Retry-After) and the raw body out of its errors.
-// The transport fills it from the request context, within the attempt's
-// own goroutine.
-type exchange struct {
-	status     int
-	retryAfter time.Duration
-	body       []byte
-}
-
-// recorder reads every answer whole, so that a transfer cut short fails as
-// a (retried) network error before go-openai decodes it, and records it in
-// the request's exchange.
-type recorder struct{ base http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (t recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	resp.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("read response body: %w", err)
-	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("response body larger than %d bytes", maxBody)
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	if x, ok := req.Context().Value(exchangeKey{}).(*exchange); ok {
-		x.status = resp.StatusCode
-		// The wall clock, not Config.Now: an HTTP date is the server's time.
-		x.retryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-		x.body = body
-	}
-	return resp, nil
-}
-
-// maxRetryAfter keeps absurd Retry-After values from overflowing.
-const maxRetryAfter = 365 * 24 * time.Hour
-
-// retryAfter parses a Retry-After value, delay-seconds or an HTTP date;
-// it is 0 when absent, invalid or past.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if !(secs > 0) {
-			return 0
-		}
-		return time.Duration(math.Min(secs, maxRetryAfter.Seconds()) * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return min(t.Sub(now), maxRetryAfter)
-	}
-	return 0
-}
 
 // httpClient wraps the configured (or default) transport in a recorder.
 func httpClient(cfg Config) *http.Client {
@@ -214,7 +109,7 @@ func httpClient(cfg Config) *http.Client {
 			base = t
 		}
 	}
-	hc.Transport = recorder{base: base}
+	hc.Transport = apicall.Recorder{Base: base, MaxBody: maxBody}
 	return &hc
 }
 

@@ -11,6 +11,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/zhijian-qa/zhijian/internal/apicall"
 	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/scorers"
 )
@@ -87,7 +88,7 @@ func New(cfg Config, spec Spec) (*Scorer, error) {
 	spec.Items = append([]Item(nil), spec.Items...)
 	spec.Intents = append([]string(nil), spec.Intents...)
 	s := &Scorer{
-		cfg: cfg, spec: spec, redact: cfg.Redact, now: cfg.Now, sleep: sleep,
+		cfg: cfg, spec: spec, redact: cfg.Redact, now: cfg.Now, sleep: apicall.Sleep,
 		reasoning: reasoningModel(cfg.Model),
 		itemIndex: make(map[string]int, len(spec.Items)),
 		intents:   make(map[string]string, len(spec.Intents)),
@@ -299,7 +300,7 @@ func (s *Scorer) call(ctx context.Context, user string) (openai.ChatCompletionRe
 				wait, s.cfg.RetryMax, err)
 		}
 		s.count(func(st *Stats) { st.Retries++ })
-		if !s.sleep(ctx, max(wait, s.backoff(attempt))) {
+		if !s.sleep(ctx, max(wait, apicall.Backoff(attempt, s.cfg.RetryMin, s.cfg.RetryMax))) {
 			return resp, mode, fmt.Errorf("llm: %w while waiting to retry: %w", ctx.Err(), err)
 		}
 	}
@@ -323,11 +324,11 @@ func (s *Scorer) try(ctx context.Context, mode, user string, est int) (openai.Ch
 
 	actx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	x := new(exchange)
+	x := new(apicall.Exchange)
 	s.count(func(st *Stats) { st.Requests++ })
-	resp, err = s.client.CreateChatCompletion(context.WithValue(actx, exchangeKey{}, x), s.request(mode, user))
+	resp, err = s.client.CreateChatCompletion(apicall.With(actx, x), s.request(mode, user))
 	if err != nil {
-		return resp, x.retryAfter, s.classify(ctx, err, x)
+		return resp, x.RetryAfter, s.classify(ctx, err, x)
 	}
 	if used := resp.Usage.PromptTokens + resp.Usage.CompletionTokens; used > 0 && s.tokens != nil {
 		s.tokens.adjust(taken-float64(used), s.now())

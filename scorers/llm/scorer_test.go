@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/zhijian-qa/zhijian/internal/apicall"
 	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/scorers"
 )
@@ -210,7 +210,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		mu.Lock()
 		waits = append(waits, d)
 		mu.Unlock()
-		return sleep(ctx, d)
+		return apicall.Sleep(ctx, d)
 	}
 	start := time.Now()
 	score(t, s, zhCall("c-1"))
@@ -835,5 +835,3 @@ func TestRunnerTurnsAnErrorIntoNotEvaluatedItems(t *testing.T) {
 		t.Errorf("coverage %q", res.Coverage)
 	}
 }
-
-var _ http.RoundTripper = recorder{}

@@ -2,7 +2,6 @@ package llm
 
 import (
 	"math"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -158,28 +157,6 @@ func TestCacheEvictsTheLeastRecentlyUsed(t *testing.T) {
 	none.put([32]byte{1}, a)
 	if _, ok := none.get([32]byte{1}); ok {
 		t.Error("a disabled cache hit")
-	}
-}
-
-func TestRetryAfterParsing(t *testing.T) {
-	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		in   string
-		want time.Duration
-	}{
-		{"", 0},
-		{"1", time.Second},
-		{" 30 ", 30 * time.Second},
-		{"0.5", 500 * time.Millisecond},
-		{"-3", 0},
-		{"soon", 0},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
-		{"99999999999999", maxRetryAfter},
-	} {
-		if got := retryAfter(tc.in, now); got != tc.want {
-			t.Errorf("retryAfter(%q) = %s, want %s", tc.in, got, tc.want)
-		}
 	}
 }
 
