@@ -54,6 +54,8 @@ fuzz:
 	$(GO) test ./scorers/llm -run '^$$' -fuzz '^FuzzAnswer$$' $(FUZZ)
 	$(GO) test ./scorers/llm -run '^$$' -fuzz '^FuzzVerify$$' $(FUZZ)
 	$(GO) test ./scorers/calibrate -run '^$$' -fuzz '^FuzzReadLabels$$' $(FUZZ)
+	$(GO) test ./console/auth -run '^$$' -fuzz '^FuzzSafeNext$$' $(FUZZ)
+	$(GO) test ./console/auth -run '^$$' -fuzz '^FuzzLoginRequest$$' $(FUZZ)
 
 bench:
 	$(GO) test ./rules -run '^$$' -bench . -benchmem -count 1
