@@ -35,6 +35,8 @@ type config struct {
 	// LLM and Redact are for LLM-judged items (see llm.go).
 	LLM    llmConfig    `yaml:"llm"`
 	Redact redactConfig `yaml:"redact"`
+	// Console is `zhijian serve` (see serve.go).
+	Console consoleConfig `yaml:"console"`
 }
 
 type kafkaConfig struct {
@@ -115,7 +117,8 @@ func defaultConfig() config {
 		Recordings: recordingsConfig{MaxBytes: fetch.DefaultMaxBytes, Timeout: duration(fetch.DefaultTimeout)},
 		STT: sttConfig{Model: "whisper-1", Timeout: duration(2 * time.Minute), Attempts: 4, Concurrency: 4,
 			MaxPiece: duration(audio.MaxPieceMS * time.Millisecond)},
-		LLM: defaultLLMConfig(),
+		LLM:     defaultLLMConfig(),
+		Console: consoleConfig{Addr: "127.0.0.1:8080", SessionTTL: duration(12 * time.Hour)},
 	}
 }
 

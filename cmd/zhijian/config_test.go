@@ -1,6 +1,8 @@
 package main
 
 import (
+	"golang.org/x/crypto/bcrypt"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +90,19 @@ func TestPrintConfigMasksSecrets(t *testing.T) {
 	code, _, errs = zhijian(t, "", "run", "--config", writeConfig(t, "http: {adr: x}\n"))
 	if code != 2 || !strings.Contains(errs, "http.adr: unknown field") {
 		t.Fatalf("bad config: exit %d, %s", code, errs)
+	}
+}
+
+func TestServeHashesAPassword(t *testing.T) {
+	code, out, errs := zhijian(t, "s3cret pass\n", "serve", "--hash")
+	if code != 0 || !strings.HasPrefix(out, "$2a$") {
+		t.Fatalf("exit %d %q %s", code, out, errs)
+	}
+	if err := bcrypt.CompareHashAndPassword([]byte(strings.TrimSpace(out)), []byte("s3cret pass")); err != nil {
+		t.Error(err)
+	}
+	code, _, errs = zhijian(t, "", "serve", "--config", writeConfig(t, "store:\n  url: \"duckdb::memory:\"\n"))
+	if code != 2 || !strings.Contains(errs, "console.users") {
+		t.Errorf("serve without users: exit %d %s", code, errs)
 	}
 }

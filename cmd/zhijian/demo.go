@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,11 +72,13 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
 		return 2
 	}
-	s, err := startStack(ctx, cfg, e.log, nil)
+	mux := http.NewServeMux()
+	s, err := startStack(ctx, cfg, e.log, mux)
 	if err != nil && cfg.Kafka.Embedded.Addr != "127.0.0.1:0" && isAddrInUse(err) {
 		e.log.Info("broker address in use; taking a free port", zap.String("addr", cfg.Kafka.Embedded.Addr))
 		cfg.Kafka.Embedded.Addr = "127.0.0.1:0"
-		s, err = startStack(ctx, cfg, e.log, nil)
+		mux = http.NewServeMux()
+		s, err = startStack(ctx, cfg, e.log, mux)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
@@ -87,6 +91,9 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	workErr := make(chan error, 1)
 	go func() { workErr <- s.worker.Run(workCtx) }()
 	code := demo(ctx, e, s, data)
+	if code == 0 {
+		code = openConsole(ctx, e, s, cfg.Console, mux)
+	}
 	if code == 0 && !*exit {
 		fmt.Fprintf(e.stdout, "\nKafka at %s (zhijian ingest --brokers %s FILE publishes more)\n", s.brokers[0], s.brokers[0])
 		fmt.Fprintf(e.stdout, "metrics at http://%s/metrics; Ctrl-C stops\n", s.httpAddr)
@@ -148,4 +155,44 @@ func printSummary(e *env, sum store.Summary, rejected int) {
 func isAddrInUse(err error) bool {
 	var se *os.SyscallError
 	return errors.As(err, &se) && se.Syscall == "bind"
+}
+
+// openConsole serves the console on the demo's address, with a user per
+// role and a client per tenant in the store, and prints how to sign in.
+func openConsole(ctx context.Context, e *env, s *stack, cc consoleConfig, mux *http.ServeMux) int {
+	cov, err := s.store.Coverage(ctx, store.Filter{})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: %v\n", err)
+		return 1
+	}
+	var tenants []string
+	for _, c := range cov {
+		if !slices.Contains(tenants, c.Tenant) {
+			tenants = append(tenants, c.Tenant)
+		}
+	}
+	users, passwords, err := demoUsers(tenants)
+	if err == nil {
+		cc.Users = users
+		var c http.Handler
+		if c, err = newConsole(cc, s.store, e); err == nil {
+			mux.Handle("/", c)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "zhijian demo: console: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(e.stdout, "\nconsole at http://%s — sign in as (user / password):\n", s.httpAddr)
+	for _, u := range users {
+		fmt.Fprintf(e.stdout, "  %-22s %s   (%s%s)\n", u.Name, passwords[u.Name], u.Role, tenantNote(u.Tenants))
+	}
+	return 0
+}
+
+func tenantNote(tenants []string) string {
+	if len(tenants) == 0 {
+		return ", all tenants"
+	}
+	return ", " + strings.Join(tenants, ", ")
 }

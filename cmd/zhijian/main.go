@@ -38,6 +38,7 @@ func commands() map[string]command {
 		"calibrate": {"compare verdicts with human QA labels: agreement, kappa, confusion per item", runCalibrate},
 		"demo":      {"run the whole pipeline on the sample interactions and serve", runDemo},
 		"run":       {"start the workers: run [--config FILE] [--print-config]", runRun},
+		"serve":     {"serve the console (dashboards, review queue) over the store: serve [--config FILE]", runServe},
 		"ingest":    {"publish interactions to Kafka: ingest [--brokers ...] FILE|DIR...", runIngest},
 		"migrate":   {"bring a store's tables up to date: migrate --store URL", runMigrate},
 		"broker":    {"run the embedded Kafka broker alone", runBroker},
@@ -82,7 +83,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
 	}
 }
 

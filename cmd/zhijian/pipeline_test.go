@@ -51,6 +51,13 @@ func TestDemoRunsThePipelineOnTheSamples(t *testing.T) {
 	if !strings.Contains(out, "coverage 100.0%") || !strings.Contains(out, "top failing items:\n") {
 		t.Errorf("summary lacks coverage or top failing items:\n%s", out)
 	}
+	// The console's address and a login per role and tenant.
+	for _, re := range []string{`console at http://127\.0\.0\.1:\d+ — sign in`, `(?m)^  admin +\S{12} +\(admin, all tenants\)$`,
+		`(?m)^  qa +\S{12} +\(qa`, `(?m)^  client-acme-express +\S{12} +\(client, acme-express\)$`} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("demo output lacks %s:\n%s", re, out)
+		}
+	}
 }
 
 func TestIngestPublishesValidRecordsAndNamesBadOnes(t *testing.T) {
