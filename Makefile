@@ -6,9 +6,9 @@ FUZZTIME ?= 40000x
 # Minimizing a new input is bounded by a count too: by default it may take a minute.
 FUZZ = -fuzztime $(FUZZTIME) -fuzzminimizetime 2000x
 
-.PHONY: test deps demo build vet unit rules-test fuzz bench golden
+.PHONY: test deps demo build vet unit rules-test fuzz browser bench golden
 
-test: deps vet unit rules-test fuzz
+test: deps vet unit rules-test browser fuzz
 
 # The embedded DuckDB store is C++ behind cgo: a C compiler is needed.
 # As root on Debian it is installed when missing.
@@ -32,6 +32,11 @@ vet:
 # installs (as root, when missing), starts on a free port and stops.
 unit:
 	scripts/clickhouse-test $(GO) test -count=1 ./...
+
+# The console in a real browser (Debian's chromium, playwright-core from npm,
+# both installed when missing); screenshots in artifacts/screenshots.
+browser:
+	scripts/browser-test
 
 rules-test:
 	$(GO) run ./cmd/zhijian rules check rules/packs
