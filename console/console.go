@@ -46,7 +46,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
-	for _, page := range []string{"login", "dashboard"} {
+	for _, page := range []string{"login", "dashboard", "queue", "interaction", "coaching", "agent"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(web, "web/layout.html", "web/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("console: template %s: %w", page, err)
@@ -63,6 +63,15 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("GET /login", s.login)
 	s.mux.Handle("GET /{$}", a.Require(auth.Read, http.HandlerFunc(s.dashboard)))
 	s.mux.Handle("GET /api/v1/dashboard", a.Require(auth.Read, http.HandlerFunc(s.dashboardAPI)))
+	s.mux.Handle("GET /queue", a.Require(auth.Review, http.HandlerFunc(s.queue)))
+	s.mux.Handle("GET /api/v1/queue", a.Require(auth.Review, http.HandlerFunc(s.queueAPI)))
+	s.mux.Handle("GET /interactions/{id}", a.Require(auth.Read, http.HandlerFunc(s.interactionPage)))
+	s.mux.Handle("GET /api/v1/interactions/{id}", a.Require(auth.Read, http.HandlerFunc(s.interactionAPI)))
+	s.mux.Handle("POST /interactions/{id}/reviews", a.Require(auth.Review, http.HandlerFunc(s.addReview)))
+	s.mux.Handle("POST /api/v1/interactions/{id}/reviews", a.Require(auth.Review, http.HandlerFunc(s.addReview)))
+	s.mux.Handle("GET /coaching", a.Require(auth.Coach, http.HandlerFunc(s.coaching)))
+	s.mux.Handle("GET /coaching/export/{format}", a.Require(auth.Coach, http.HandlerFunc(s.coachingExport)))
+	s.mux.Handle("GET /agents/{id}", a.Require(auth.Coach, http.HandlerFunc(s.agent)))
 	return s, nil
 }
 
@@ -118,4 +127,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		"Next":  auth.SafeNext(r.URL.Query().Get("next")),
 		"Error": r.URL.Query().Get("error") != "",
 	})
+}
+
+// decodeJSON reads a JSON body into v, refusing unknown fields.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("body: %w", err)
+	}
+	return nil
 }

@@ -20,6 +20,11 @@ type ResultRow struct {
 	Day        time.Time // its outcome's day
 	ReceivedAt time.Time // its outcome's ReceivedAt
 	Findings   []*schemas.Finding
+	// SeverityRank is the worst SeverityRank of the failed findings (0
+	// when none failed), and FailedItems are their items, in the order of
+	// Findings (the scorecard's). The review queue filters on both.
+	SeverityRank int
+	FailedItems  []string
 }
 
 // maxListed is how many invalid outcomes an error lists.
@@ -78,7 +83,15 @@ func Prepare(batch []Outcome, limits func(*Outcome) error) ([]OutcomeRow, []Resu
 		}
 	}
 	for i := range results {
-		results[i].Findings = lastPerItem(results[i].R.Findings)
+		row := &results[i]
+		row.Findings = lastPerItem(row.R.Findings)
+		row.FailedItems = []string{}
+		for _, f := range row.Findings {
+			if f.Verdict == schemas.Fail {
+				row.FailedItems = append(row.FailedItems, f.Item)
+				row.SeverityRank = max(row.SeverityRank, SeverityRank(f.Severity))
+			}
+		}
 	}
 	return outs, results, nil
 }

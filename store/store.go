@@ -95,9 +95,15 @@ type ItemCount struct {
 	Failures  int64
 }
 
-// ErrInvalid marks a Write error caused by the batch itself, which no
-// retry can fix; other errors are the store's and worth retrying.
-var ErrInvalid = errors.New("invalid outcome")
+// ErrInvalid marks an error caused by the input itself (a batch given to
+// Write, a review, a filter), which no retry can fix; other errors are the
+// store's and worth retrying.
+var ErrInvalid = errors.New("invalid input")
+
+// ErrNotFound marks an error about something the store does not hold, or
+// holds only for tenants the caller may not see: the two are never told
+// apart.
+var ErrNotFound = errors.New("not found")
 
 // Store keeps outcomes and results. Implementations are safe for
 // concurrent use.
@@ -117,5 +123,34 @@ type Store interface {
 	// Results returns an interaction's results, by scorecard then version.
 	// It returns none when the interaction is not in one of f's tenants.
 	Results(ctx context.Context, f Filter, interactionID string) ([]*schemas.Result, error)
+
+	// The console's reads and its one write; see console.go for the types.
+	// Every one keeps to f.Tenants as the methods above do, and reads the
+	// latest delivery of every interaction and result only.
+
+	// Queue returns a page of flagged results for review, most severe first
+	// (critical, major, minor, none), then the latest StartedAt, then by
+	// interaction id, tenant, scorecard and version; total counts every
+	// matching result, before Limit and Offset. A filter naming an unknown
+	// severity or status fails with ErrInvalid.
+	Queue(ctx context.Context, f QueueFilter) (entries []QueueEntry, total int64, err error)
+	// AddReview appends a review durably. Invalid fields fail with
+	// ErrInvalid (naming the field); a review of an interaction and
+	// scorecard the store holds no result of, within r.Tenant, fails with
+	// ErrNotFound. Reviews are never updated or deleted.
+	AddReview(ctx context.Context, r Review) error
+	// Reviews returns the reviews of an interaction in f, oldest first; f's
+	// days are the interaction's.
+	Reviews(ctx context.Context, f Filter, interactionID string) ([]Review, error)
+	// Trend returns f's totals per day, by day ascending; see Day for what
+	// each count means with and without a channel, queue or team.
+	Trend(ctx context.Context, f TrendFilter) ([]Day, error)
+	// Coaching returns examples of one item's verdict; see CoachingFilter
+	// for the order.
+	Coaching(ctx context.Context, f CoachingFilter) ([]Example, error)
+	// Agent returns one agent's results in f per day and the items they
+	// failed most.
+	Agent(ctx context.Context, f Filter, agentID string) (AgentView, error)
+
 	Close() error
 }

@@ -89,3 +89,56 @@ test('the language switch changes the words', async () => {
   await page.screenshot({ path: join(shots, 'dashboard-qa-zh-to-en.png'), fullPage: true });
   await ctx.close();
 });
+
+// firstQueued returns the first entry of the review queue, as admin sees it.
+async function firstQueued(query = '') {
+  const { ctx, page } = await signIn('admin');
+  const q = await (await page.request.get(`${base}/api/v1/queue?${query}`)).json();
+  await ctx.close();
+  assert.ok(q.entries.length > 0, `empty queue for ${query}`);
+  return q.entries[0];
+}
+
+test('a reviewer overturns a finding and the review shows afterwards', async () => {
+  const { ctx, page } = await signIn('qa');
+  await page.goto(`${base}/queue?lang=en`);
+  await page.screenshot({ path: join(shots, 'queue-qa.png'), fullPage: true });
+  await Promise.all([page.waitForURL(/\/interactions\//), page.click('table.queue tbody tr:first-child td:nth-child(2) a')]);
+  const form = page.locator('tr.verdict-fail form.review').first();
+  await form.locator('select[name=decision]').selectOption('overturn');
+  await form.locator('select[name=verdict]').selectOption('pass');
+  await form.locator('input[name=comment]').fill('verified earlier in the call');
+  await Promise.all([page.waitForURL(/saved=1/), form.locator('button[type=submit]').click()]);
+  assert.ok(await page.isVisible('.notice[role=status]'));
+  assert.match(await page.textContent('table.reviews'), /verified earlier in the call/);
+  assert.match(await page.textContent('table.reviews'), /qa/);
+  await page.screenshot({ path: join(shots, 'interaction-reviewed.png'), fullPage: true });
+  await ctx.close();
+});
+
+test("a client opening another tenant's interaction by URL gets a 404", async () => {
+  const other = await firstQueued('tenant=shopwell');
+  const { ctx, page } = await signIn('client-acme-express');
+  const resp = await page.goto(`${base}/interactions/${encodeURIComponent(other.InteractionID)}`);
+  assert.equal(resp.status(), 404);
+  assert.equal((await page.request.get(`${base}/api/v1/interactions/${encodeURIComponent(other.InteractionID)}`)).status(), 404);
+  await ctx.close();
+});
+
+test('a coaching CSV export opens and has the right rows', async () => {
+  const item = (await firstQueued()).FailedItems[0];
+  const { ctx, page } = await signIn('trainer');
+  await page.goto(`${base}/coaching?lang=en&verdict=fail&item=${encodeURIComponent(item)}`);
+  const shown = await page.$$eval('table.examples tbody tr', trs => trs.length);
+  await page.screenshot({ path: join(shots, 'coaching-trainer.png'), fullPage: true });
+  const href = await page.getAttribute('a.export[href*="/csv"]', 'href');
+  const resp = await page.request.get(`${base}${href}`);
+  assert.equal(resp.status(), 200);
+  assert.match(resp.headers()['content-disposition'], /attachment; filename=".*\.csv"/);
+  const text = (await resp.text()).replace(/^\uFEFF/, '');
+  const rows = text.trim().split('\n');
+  assert.match(rows[0], /^tenant,interaction_id,scorecard,/);
+  assert.equal(rows.length - 1, shown);
+  for (const r of rows.slice(1)) assert.ok(r.includes(`,${item},fail,`), r);
+  await ctx.close();
+});

@@ -188,3 +188,11 @@ func writeTSV(buf *bytes.Buffer, c column, i int) error {
 	}
 	return nil
 }
+
+// BenchmarkConsoleQueries loads a million scored interactions and reports
+// the p95 latency of the console's reads; see storetest.BenchConsole.
+//
+//	scripts/clickhouse-test go test -run '^$' -bench ConsoleQueries -benchtime 1x -timeout 2h ./store/clickhouse
+func BenchmarkConsoleQueries(b *testing.B) {
+	storetest.BenchConsole(b, "ConsoleQueries", func(b *testing.B) store.Store { return openFresh(b) }, 5000)
+}

@@ -35,7 +35,8 @@ type Store struct {
 
 	// mu serialises Write: writes take increasing sequence numbers and reach
 	// the server in that order, so that merges and reads agree on which of
-	// two writes with the same received_ns is the later one.
+	// two writes with the same received_ns is the later one. AddReview takes
+	// a number too, which orders reviews made at the same instant.
 	mu      sync.Mutex
 	lastSeq uint64
 

@@ -216,3 +216,89 @@ func TestOutOfRangeTimesRejected(t *testing.T) {
 		t.Errorf("Results = %+v, want one result with a zero started_at", rs)
 	}
 }
+
+// TestConsoleMigrationOnOldRows checks that results stored before
+// migration 0002 get their worst failed severity and failed items from
+// the new columns' defaults, and that 0002 can be applied again after an
+// interruption (18.16 has no ADD COLUMN IF NOT EXISTS).
+func TestConsoleMigrationOnOldRows(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, freshURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.createDatabase(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, err := store.LoadMigrations(schemas.SQL(), dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := migrator{s.conn}
+	if _, err := m.Applied(ctx); err != nil { // creates schema_migrations
+		t.Fatal(err)
+	}
+	if err := m.Apply(ctx, all[0]); err != nil {
+		t.Fatal(err)
+	}
+	// Rows as the writer of 0001 stored them, without the new columns.
+	at := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	res := func(id string, fs ...schemas.Finding) store.Outcome {
+		r := &schemas.Result{InteractionID: id, Tenant: "acme", Scorecard: "qa", ScorecardVersion: "1", Score: 50, Flagged: true,
+			FlagReasons: []string{schemas.FlagBelowPassMark}, Coverage: schemas.CoverageFull, ProcessedAt: at, StartedAt: at.Add(-time.Hour), Findings: fs}
+		return store.Outcome{Tenant: "acme", InteractionID: id, Day: store.DayOf(at), Status: store.Full, ReceivedAt: at, Results: []*schemas.Result{r}}
+	}
+	f := func(item, severity string, v schemas.Verdict) schemas.Finding {
+		return schemas.Finding{Item: item, Section: "main", Kind: "rule", Verdict: v, MaxPoints: 2, Severity: severity, Confidence: 0.5,
+			Evidence: []schemas.Evidence{{Turn: 1, Quote: `"verdict":"fail" 引号`}}, Rationale: `"severity":"critical"`}
+	}
+	b, err := prepare([]store.Outcome{
+		res("c1", f("greeting", schemas.Minor, schemas.Fail), f("apology", schemas.Critical, schemas.Pass),
+			f("verify_identity", schemas.Major, schemas.Fail), f("empathy", schemas.Critical, schemas.NA)),
+		res("c2", f("greeting", schemas.Minor, schemas.Pass)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range b.tables(1) {
+		var cols []column
+		for _, c := range tb.columns {
+			if c.name != "severity_rank" && c.name != "failed_items" {
+				cols = append(cols, c)
+			}
+		}
+		tb.columns = cols
+		if err := s.insert(ctx, tb); err != nil {
+			t.Fatalf("insert %s: %v", tb.name, err)
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// As if interrupted before it was recorded: applying 0002 again works.
+	if err := m.Apply(ctx, all[1]); err != nil {
+		t.Fatalf("applying 0002 again: %v", err)
+	}
+	check := func(when string) {
+		t.Helper()
+		es, total, err := s.Queue(ctx, store.QueueFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 2 || len(es) != 2 {
+			t.Fatalf("%s: Queue returned %d of %d entries, want 2", when, len(es), total)
+		}
+		if e := es[0]; e.InteractionID != "c1" || e.Severity != schemas.Major || strings.Join(e.FailedItems, " ") != "greeting verify_identity" {
+			t.Errorf("%s: c1 has severity %q, failed items %q; want major, [greeting verify_identity]", when, e.Severity, e.FailedItems)
+		}
+		if e := es[1]; e.InteractionID != "c2" || e.Severity != "" || len(e.FailedItems) != 0 {
+			t.Errorf("%s: c2 has severity %q, failed items %q; want none", when, e.Severity, e.FailedItems)
+		}
+	}
+	check("before merges")
+	if err := s.conn.Exec(ctx, "OPTIMIZE TABLE results FINAL"); err != nil {
+		t.Fatal(err)
+	}
+	check("after merges")
+}

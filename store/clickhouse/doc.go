@@ -14,6 +14,15 @@
 // received_ns, the outcome's ReceivedAt in nanoseconds (the engine's
 // version), and seq, the write that stored the row.
 //
+// For the review queue, results also keep severity_rank (the worst
+// severity among the failed findings, store.SeverityRank) and
+// failed_items (the failed items in scorecard order), so that the queue,
+// the agent view and their filters never read findings. Rows stored before
+// migration 0002 compute both from result_json (the columns' DEFAULT
+// expressions). reviews is a plain MergeTree ordered by (tenant,
+// interaction_id, reviewed_at): reviews are appended, never replaced, and
+// read oldest first by (reviewed_ns, seq).
+//
 // # Writes
 //
 // Write validates a batch (nothing of an invalid batch is stored), keeps
@@ -32,6 +41,12 @@
 // delivery wins, an earlier one arriving late is ignored, and a result
 // written again replaces the earlier one. Of two deliveries with the same
 // ReceivedAt the later write wins.
+//
+// The console's reads take the latest row of every result the same way and
+// filter on its values; a filter on agent, team, channel or queue first
+// narrows the keys read to those with a matching row. Coaching examples
+// join findings to the latest result of their key on (received_ns, seq),
+// then read the chosen results' JSON.
 //
 // Findings are read only together with their result: a finding counts
 // only when its (received_ns, seq) is that of the winning result of its
@@ -64,5 +79,7 @@
 // status, a nil result, a result of another interaction, a day or
 // ReceivedAt out of range) fails the whole batch before anything is
 // written; retrying it cannot succeed. Server and network errors are
-// returned wrapped, with what was being done.
+// returned wrapped, with what was being done. AddReview checks that the
+// interaction has a result of the scorecard in the review's tenant before
+// it inserts (results are never deleted, so the check cannot go stale).
 package clickhouse

@@ -3,6 +3,8 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -42,6 +44,27 @@ func (s *Store) createDatabase(ctx context.Context) error {
 	return nil
 }
 
+// addColumn matches ALTER TABLE … ADD COLUMN statements.
+var addColumn = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+\S+\s+ADD\s+COLUMN\s`)
+
+// Exception codes of adding a column that exists: 18.16 gives
+// ILLEGAL_COLUMN, later releases DUPLICATE_COLUMN.
+const (
+	errIllegalColumn   = 44
+	errDuplicateColumn = 15
+)
+
+// columnExists reports whether err is stmt, an ADD COLUMN, failing because
+// the column exists: 18.16 has no ADD COLUMN IF NOT EXISTS, and a migration
+// applied again after an interruption must get past the columns it added.
+func columnExists(stmt string, err error) bool {
+	if !addColumn.MatchString(stmt) {
+		return false
+	}
+	return isException(err, errDuplicateColumn) ||
+		(isException(err, errIllegalColumn) && strings.Contains(err.Error(), "already exists"))
+}
+
 // migrator records migrations in store.MigrationsTable. ClickHouse has no
 // transactions: a migration interrupted between its statements is applied
 // again from its first statement, so every statement must be repeatable
@@ -79,7 +102,7 @@ func (m migrator) Applied(ctx context.Context) ([]store.Applied, error) {
 
 func (m migrator) Apply(ctx context.Context, mig store.Migration) error {
 	for i, stmt := range mig.Statements {
-		if err := m.conn.Exec(ctx, stmt); err != nil {
+		if err := m.conn.Exec(ctx, stmt); err != nil && !columnExists(stmt, err) {
 			return fmt.Errorf("statement %d: %w", i+1, err)
 		}
 	}

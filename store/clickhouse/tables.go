@@ -67,6 +67,8 @@ func (b *rows) resultsTable(seq uint64) table {
 		passed, autoFailed, flagged           = make([]uint8, 0, n), make([]uint8, 0, n), make([]uint8, 0, n)
 		flagReasons, scenarios, risks         = make([][]string, 0, n), make([][]string, 0, n), make([][]string, 0, n)
 		duration                              = make([]int64, 0, n)
+		severity                              = make([]uint8, 0, n)
+		failedItems                           = make([][]string, 0, n)
 	)
 	for _, row := range b.results {
 		r := row.R
@@ -91,6 +93,7 @@ func (b *rows) resultsTable(seq uint64) table {
 		}
 		duration = append(duration, d)
 		coverage, engine, js = append(coverage, r.Coverage), append(engine, r.EngineVersion), append(js, row.json)
+		severity, failedItems = append(severity, uint8(row.SeverityRank)), append(failedItems, row.FailedItems)
 	}
 	return table{name: "results", rows: n, columns: []column{
 		{"tenant", tenant}, {"interaction_id", id}, {"scorecard", scorecard}, {"scorecard_version", version},
@@ -100,6 +103,7 @@ func (b *rows) resultsTable(seq uint64) table {
 		{"passed", passed}, {"auto_failed", autoFailed}, {"flagged", flagged},
 		{"flag_reasons", flagReasons}, {"coverage", coverage}, {"scenarios", scenarios}, {"risks", risks},
 		{"duration_ms", duration}, {"engine_version", engine}, {"result_json", js},
+		{"severity_rank", severity}, {"failed_items", failedItems},
 	}}
 }
 

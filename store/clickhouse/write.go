@@ -24,13 +24,9 @@ func (s *Store) Write(ctx context.Context, batch []store.Outcome) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	seq := uint64(time.Now().UnixNano())
-	if seq <= s.lastSeq {
-		seq = s.lastSeq + 1
-	}
 	// Taken even when the write fails: a retry must come after any part of
 	// this write that did reach the server.
-	s.lastSeq = seq
+	seq := s.nextSeq()
 	for _, t := range b.tables(seq) {
 		if t.rows == 0 {
 			continue
@@ -40,6 +36,17 @@ func (s *Store) Write(ctx context.Context, batch []store.Outcome) error {
 		}
 	}
 	return nil
+}
+
+// nextSeq returns a sequence number greater than any s has returned:
+// the time in nanoseconds, unless the clock went back. s.mu must be held.
+func (s *Store) nextSeq() uint64 {
+	seq := uint64(time.Now().UnixNano())
+	if seq <= s.lastSeq {
+		seq = s.lastSeq + 1
+	}
+	s.lastSeq = seq
+	return seq
 }
 
 // insert runs t's INSERT. It returns after the server has acknowledged it.

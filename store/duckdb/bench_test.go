@@ -3,6 +3,7 @@
 package duckdb
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -80,4 +81,24 @@ func BenchmarkEncodeResult(b *testing.B) {
 		n = len(doc)
 	}
 	b.ReportMetric(float64(n), "stored-bytes")
+}
+
+// BenchmarkConsoleQueries loads a file store with a million scored
+// interactions and reports the p95 latency of the console's reads; see
+// storetest.BenchConsole. ZHIJIAN_BENCH_DB names a file to keep the store
+// in, loaded once and reused by later runs; by default it is temporary.
+//
+//	go test -run '^$' -bench ConsoleQueries -benchtime 1x -timeout 2h ./store/duckdb
+func BenchmarkConsoleQueries(b *testing.B) {
+	storetest.BenchConsole(b, "ConsoleQueries", func(b *testing.B) store.Store {
+		path := os.Getenv("ZHIJIAN_BENCH_DB")
+		if path == "" {
+			path = filepath.Join(b.TempDir(), "bench.duckdb")
+		}
+		s, err := Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}, 5000)
 }

@@ -13,6 +13,21 @@
 // scorecard, scorecard_version, item) with section, kind, verdict, points,
 // max_points, severity and confidence. Days are DATE, times UTC TIMESTAMP.
 //
+// For the review queue, results also keep severity_rank (the worst
+// severity among the failed findings, store.SeverityRank) and
+// failed_items (the failed items in scorecard order), so that the queue,
+// the agent view and their filters never read findings. reviews holds the
+// reviews, append-only, one row each, with the interaction's day.
+//
+// # Reads
+//
+// Every key has one row (Write replaces rows instead of adding them), so
+// reads need no de-duplication. A read of several queries (Summary, Queue,
+// Trend, Agent) runs them in one transaction: one snapshot. The review
+// queue joins the results to a count of reviews per interaction and
+// scorecard; coaching examples pick findings by item and verdict and read
+// the S2 documents of the chosen results only.
+//
 // # Writes
 //
 // Write serialises batches on one connection. A batch is validated and

@@ -4,12 +4,15 @@ package duckdb
 
 import (
 	"errors"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/store"
 	"github.com/zhijian-qa/zhijian/store/storetest"
 )
@@ -84,9 +87,9 @@ func TestMigrationsRecorded(t *testing.T) {
 	}
 	var n int
 	var name string
-	err := s.db.QueryRowContext(t.Context(), `SELECT count(*), min(name) FROM schema_migrations WHERE applied_at IS NOT NULL`).Scan(&n, &name)
-	if err != nil || n != 1 || name != "init" {
-		t.Errorf("schema_migrations: %d rows, first %q, err %v; want 1 row, init", n, name, err)
+	err := s.db.QueryRowContext(t.Context(), `SELECT count(*), string_agg(name, ' ' ORDER BY version) FROM schema_migrations WHERE applied_at IS NOT NULL`).Scan(&n, &name)
+	if err != nil || n != 2 || name != "init console" {
+		t.Errorf("schema_migrations: %d rows, names %q, err %v; want 2 rows, init console", n, name, err)
 	}
 }
 
@@ -191,5 +194,53 @@ func TestUnencodableResultIsInvalid(t *testing.T) {
 	}
 	if sum, err := s.Summary(t.Context(), store.Filter{}, 0); err != nil || sum.Received != 0 {
 		t.Errorf("after a rejected batch: %+v, %v; want nothing stored", sum, err)
+	}
+}
+
+// TestConsoleMigrationBackfills checks that migration 0002 gives results
+// stored before it their worst failed severity and failed items.
+func TestConsoleMigrationBackfills(t *testing.T) {
+	ctx := t.Context()
+	s := openT(t, "")
+	defer s.Close()
+	init, err := fs.ReadFile(schemas.SQL(), "duckdb/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fstest.MapFS{"duckdb/0001_init.sql": {Data: init}}
+	if err := store.ApplyMigrations(ctx, old, dialect, migrator{s.db}); err != nil {
+		t.Fatal(err)
+	}
+	// Rows as the writer of 0001 stored them: c1 failed greeting (minor)
+	// and verify_identity (critical), in that order; c2 failed nothing.
+	for _, q := range []string{
+		`INSERT INTO items VALUES (1, 'qa', '1', 'verify_identity', 's', 'rule', 'critical'),
+			(2, 'qa', '1', 'greeting', 's', 'rule', 'minor'), (3, 'qa', '1', 'apology', 's', 'rule', 'major')`,
+		`INSERT INTO results SELECT i, 'acme', 'c' || i, 'qa', '1', DATE '2026-03-02', TIMESTAMP '2026-03-04 10:00:00',
+			'voice', 'zh-CN', 'claims', 'a1', 'east', TIMESTAMP '2026-03-02 01:00:00' + i * INTERVAL 1 HOUR,
+			TIMESTAMP '2026-03-02 02:00:00', 50, false, i = 1, true, ['below_pass_mark'], 'full', [], [], 0, '0.4.0', ''::BLOB
+			FROM range(1, 3) AS r(i)`,
+		`INSERT INTO finding_rows VALUES (1, 2, 'fail', 0, 2, 1), (1, 3, 'pass', 3, 3, 1), (1, 1, 'fail', 0, 5, 1),
+			(2, 3, 'pass', 3, 3, 1), (2, 1, 'na', 0, 5, 1)`,
+	} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, total, err := s.Queue(ctx, store.QueueFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 2 || len(es) != 2 {
+		t.Fatalf("Queue after migrating: %d of %d entries, want 2", len(es), total)
+	}
+	if e := es[0]; e.InteractionID != "c1" || e.Severity != "critical" || strings.Join(e.FailedItems, " ") != "greeting verify_identity" {
+		t.Errorf("c1 after migrating: severity %q, failed items %q; want critical, [greeting verify_identity]", e.Severity, e.FailedItems)
+	}
+	if e := es[1]; e.InteractionID != "c2" || e.Severity != "" || e.FailedItems == nil || len(e.FailedItems) != 0 {
+		t.Errorf("c2 after migrating: severity %q, failed items %q; want none", e.Severity, e.FailedItems)
 	}
 }

@@ -62,7 +62,7 @@ func (b *rows) appendResults(a *duck.Appender) error {
 			row.id, r.Tenant, r.InteractionID, r.Scorecard, r.ScorecardVersion, row.Day, row.ReceivedAt.UTC(),
 			string(r.Channel), r.Language, r.Queue, r.AgentID, r.Team, r.StartedAt.UTC(), r.ProcessedAt.UTC(),
 			r.Score, r.Passed, r.AutoFailed, r.Flagged, nonNil(r.FlagReasons), r.Coverage, nonNil(r.Scenarios), nonNil(risks),
-			duration, r.EngineVersion, row.doc,
+			duration, r.EngineVersion, row.doc, uint8(row.SeverityRank), row.FailedItems,
 		)
 		if err != nil {
 			return err

@@ -28,7 +28,7 @@ var (
 		"result_id, tenant, interaction_id, scorecard, scorecard_version, day, received_at, " +
 			"channel, language, queue, agent_id, team, started_at, processed_at, " +
 			"score, passed, auto_failed, flagged, flag_reasons, coverage, scenarios, risks, " +
-			"duration_ms, engine_version, result_s2"}
+			"duration_ms, engine_version, result_s2, severity_rank, failed_items"}
 	findingsTable = table{"finding_rows", "stage_finding_rows",
 		"result_id, item_id, verdict, points, max_points, confidence"}
 	itemsTable = table{"items", "",

@@ -31,6 +31,18 @@
 // result, a result of another interaction) fails the whole batch with
 // store.ErrInvalid, and a canceled context fails with another error.
 //
+// The console's methods are checked against hand-computed answers: the
+// review queue's order (most severe, then latest) and each of its filters,
+// its pages and total; review status from open to in_review to done;
+// reviews kept in order, never changed; reviews of another tenant's
+// interaction failing with store.ErrNotFound and bad fields with
+// store.ErrInvalid; trends per day with and without a channel, queue or
+// team; coaching examples in order, with their findings and evidence; the
+// agent view. Every fixture has a re-delivered interaction that must count
+// once, and tenant isolation is checked for every method, by filter and by
+// id.
+//
 // RealisticOutcome builds the kind of outcome the pipeline writes (one
-// result of 38 findings) for benchmarks.
+// result of 38 findings) for benchmarks; BenchConsole loads a million of
+// them and reports the p95 latency of the console's reads.
 package storetest
