@@ -147,7 +147,7 @@ func TestAClientNeverSeesAnotherTenant(t *testing.T) {
 	}
 	// Asking for both tenants shows only its own.
 	_, body := get(t, c, s.srv.URL+"/api/v1/dashboard?tenant="+storetest.Acme+"&tenant="+storetest.Shopfast)
-	if !strings.Contains(body, `"Received":30`) || strings.Contains(body, storetest.Shopfast) {
+	if !strings.Contains(body, `"received":30`) || strings.Contains(body, storetest.Shopfast) {
 		t.Errorf("mixed request: %s", body)
 	}
 }

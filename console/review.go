@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -143,22 +144,28 @@ func (s *Server) addReview(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		rv = store.Review{Scorecard: r.FormValue("scorecard"), Item: r.FormValue("item"), Decision: r.FormValue("decision"),
-			Verdict: schemas.Verdict(r.FormValue("verdict")), Comment: r.FormValue("comment"), Done: r.FormValue("done") != ""}
+		rv = store.Review{Tenant: r.FormValue("tenant"), Scorecard: r.FormValue("scorecard"), Item: r.FormValue("item"),
+			Decision: r.FormValue("decision"), Verdict: schemas.Verdict(r.FormValue("verdict")),
+			Comment: r.FormValue("comment"), Done: r.FormValue("done") != ""}
 	}
-	// The tenant, the reviewer and the time are the server's to say.
+	// The reviewer and the time are the server's to say, and so are the
+	// tenant (the one asked for, when the id is in several the caller
+	// sees) and the machine's verdict under review: that of the item in the
+	// scorecard's latest version.
 	rv.InteractionID, rv.Reviewer, rv.At = in.ID, auth.From(r.Context()).User, s.cfg.Now().UTC()
-	for _, res := range in.Results {
-		if res.Scorecard == rv.Scorecard {
-			rv.Tenant = res.Tenant
-		}
-	}
-	err := s.cfg.Store.AddReview(r.Context(), rv)
+	res, finding := reviewed(in.Results, rv.Tenant, rv.Scorecard, rv.Item)
+	var err error
 	switch {
-	case errors.Is(err, store.ErrInvalid), err == nil && rv.Tenant == "":
-		if err == nil {
-			err = errors.New("scorecard: " + strconv.Quote(rv.Scorecard) + " has no result for this interaction")
-		}
+	case res == nil:
+		err = fmt.Errorf("%w: scorecard: %q has no result for this interaction", store.ErrInvalid, rv.Scorecard)
+	case finding == nil:
+		err = fmt.Errorf("%w: item: %q has no finding in scorecard %q", store.ErrInvalid, rv.Item, rv.Scorecard)
+	default:
+		rv.Tenant, rv.AIVerdict = res.Tenant, finding.Verdict
+		err = s.cfg.Store.AddReview(r.Context(), rv)
+	}
+	switch {
+	case errors.Is(err, store.ErrInvalid):
 		if api {
 			apiError(w, http.StatusBadRequest, err.Error())
 		} else {
@@ -177,6 +184,26 @@ func (s *Server) addReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/interactions/"+in.ID+"?saved=1", http.StatusSeeOther)
+}
+
+// reviewed returns the result of scorecard (of tenant, unless "") in rs,
+// the latest version, and its finding of item; nil when there is none.
+func reviewed(rs []*schemas.Result, tenant, scorecard, item string) (*schemas.Result, *schemas.Finding) {
+	var res *schemas.Result
+	for _, r := range rs {
+		if r.Scorecard == scorecard && (tenant == "" || r.Tenant == tenant) {
+			res = r // rs is by scorecard, then version
+		}
+	}
+	if res == nil {
+		return nil, nil
+	}
+	for i := len(res.Findings) - 1; i >= 0; i-- {
+		if res.Findings[i].Item == item {
+			return res, &res.Findings[i]
+		}
+	}
+	return res, nil
 }
 
 // refuse answers a request whose filters are bad (400) or name no tenant

@@ -264,3 +264,36 @@ func TestAnOutcomeTheStoreRejectsIsDeadLetteredAlone(t *testing.T) {
 		t.Fatalf("received %d, failed %d, results %d; want 30, 1, 29", s.Received, s.Failed, s.Results)
 	}
 }
+
+// TestTranscriptsAreKeptRedacted checks that an outcome keeps its turns for
+// the console, redacted by RedactTurns, while scoring sees them whole.
+func TestTranscriptsAreKeptRedacted(t *testing.T) {
+	brokers := startBroker(t)
+	st := openStore(t, "")
+	msg := `{"schema":"zhijian.interaction.v1","id":"c-pii","tenant":"acme-express","channel":"chat","language":"zh-CN",
+		"started_at":"2026-03-02T09:00:00+08:00","turns":[
+		{"speaker":"customer","text":"我的电话是13812345678，包裹丢了","start_ms":0},
+		{"speaker":"agent","text":"非常抱歉，我马上为您查询","start_ms":4000}]}`
+	publish(t, brokers, pipeline.TopicInteractions, []kafka.Message{{Key: []byte("c-pii"), Value: []byte(msg)}})
+	var seen atomic.Value
+	score := scoreFunc(t)
+	cfg := testConfig(brokers)
+	cfg.RedactTurns = func(s string) string { return strings.ReplaceAll(s, "13812345678", "[PHONE]") }
+	w := startWorker(t, cfg, func(ctx context.Context, in *schemas.Interaction) ([]*schemas.Result, error) {
+		seen.Store(in.Turns[0].Text)
+		return score(ctx, in)
+	}, st)
+	waitFor(t, "the interaction stored", func() bool { return w.metrics.Scored.Load() == 1 })
+	w.shutdown(t)
+
+	if got := seen.Load(); got != "我的电话是13812345678，包裹丢了" {
+		t.Errorf("scoring saw %q, want the turn whole", got)
+	}
+	turns, err := st.Transcript(t.Context(), store.Filter{}, "acme-express", "c-pii")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(turns) != 2 || turns[0].Text != "我的电话是[PHONE]，包裹丢了" || turns[1].StartMS != 4000 || turns[1].Speaker != schemas.Agent {
+		t.Errorf("kept turns = %+v, want both, the phone number redacted", turns)
+	}
+}

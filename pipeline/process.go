@@ -53,7 +53,8 @@ func (w *Worker) process(ctx context.Context, m kafka.Message) item {
 		w.log.Warn("scoring failed; retrying", zap.String("id", in.ID), zap.Int("attempt", attempt), zap.Error(err))
 		sleep(ctx, w.cfg.RetryMin<<(attempt-1))
 	}
-	o := &store.Outcome{Tenant: in.Tenant, InteractionID: in.ID, Day: store.DayOf(in.StartedAt), ReceivedAt: received}
+	o := &store.Outcome{Tenant: in.Tenant, InteractionID: in.ID, Day: store.DayOf(in.StartedAt), ReceivedAt: received,
+		Turns: w.keptTurns(in.Turns)}
 	it.outcome = o
 	if err != nil {
 		o.Status, o.Reason = store.Failed, "not scored: "+err.Error()
@@ -73,6 +74,19 @@ func (w *Worker) process(ctx context.Context, m kafka.Message) item {
 		o.Reason = "no scorecard item could be evaluated"
 	}
 	return it
+}
+
+// keptTurns returns the turns an outcome keeps: redacted when configured.
+func (w *Worker) keptTurns(turns []schemas.Turn) []schemas.Turn {
+	if w.cfg.RedactTurns == nil || len(turns) == 0 {
+		return turns
+	}
+	out := make([]schemas.Turn, len(turns))
+	for i, t := range turns {
+		t.Text = w.cfg.RedactTurns(t.Text)
+		out[i] = t
+	}
+	return out
 }
 
 func (w *Worker) safeScore(ctx context.Context, in *schemas.Interaction) (rs []*schemas.Result, err error) {

@@ -43,6 +43,9 @@ type Config struct {
 	// SessionTimeout is how long the group waits for a silent member (one
 	// that crashed) before giving its partitions to the others.
 	SessionTimeout time.Duration
+	// RedactTurns, when set, rewrites the text of the turns kept with an
+	// outcome (the transcript the console shows); scoring sees them whole.
+	RedactTurns func(string) string
 }
 
 // Defaults fills zero fields.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -12,6 +13,8 @@ import (
 type OutcomeRow struct {
 	O   *Outcome
 	Day time.Time // DayOf(O.Day)
+	// Turns is O.Turns as JSON; "" when there are none.
+	Turns string
 }
 
 // ResultRow is the winning result of one (interaction, scorecard, version).
@@ -67,9 +70,9 @@ func Prepare(batch []Outcome, limits func(*Outcome) error) ([]OutcomeRow, []Resu
 		k := outcomeKey{o.Tenant, o.InteractionID}
 		if j, ok := outIdx[k]; !ok {
 			outIdx[k] = len(outs)
-			outs = append(outs, OutcomeRow{o, day})
+			outs = append(outs, OutcomeRow{O: o, Day: day})
 		} else if !outs[j].O.ReceivedAt.After(o.ReceivedAt) {
-			outs[j] = OutcomeRow{o, day}
+			outs[j] = OutcomeRow{O: o, Day: day}
 		}
 		for _, r := range o.Results {
 			row := ResultRow{R: r, Day: day, ReceivedAt: o.ReceivedAt}
@@ -80,6 +83,15 @@ func Prepare(batch []Outcome, limits func(*Outcome) error) ([]OutcomeRow, []Resu
 			} else if !results[j].ReceivedAt.After(o.ReceivedAt) {
 				results[j] = row
 			}
+		}
+	}
+	for i := range outs {
+		if ts := outs[i].O.Turns; len(ts) > 0 {
+			js, err := json.Marshal(ts)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%w: outcome %s/%s: turns: %w", ErrInvalid, outs[i].O.Tenant, outs[i].O.InteractionID, err)
+			}
+			outs[i].Turns = string(js)
 		}
 	}
 	for i := range results {
@@ -145,4 +157,17 @@ func lastPerItem(fs []schemas.Finding) []*schemas.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// DecodeTurns reads turns a store kept as JSON (see OutcomeRow.Turns);
+// "" is none.
+func DecodeTurns(js string) ([]schemas.Turn, error) {
+	if js == "" {
+		return nil, nil
+	}
+	var ts []schemas.Turn
+	if err := json.Unmarshal([]byte(js), &ts); err != nil {
+		return nil, fmt.Errorf("stored turns: %w", err)
+	}
+	return ts, nil
 }

@@ -34,13 +34,20 @@ const MaxReviewComment = 10_000
 // Review is one reviewer's decision on one finding. Reviews are
 // append-only: never updated or deleted.
 type Review struct {
-	Tenant, InteractionID, Scorecard, Item string
-	Reviewer                               string
-	Decision                               string          // Confirm or Overturn
-	Verdict                                schemas.Verdict // what the reviewer holds the verdict to be: pass, fail or na
-	Comment                                string
-	Done                                   bool // the reviewer finished the interaction with this review
-	At                                     time.Time
+	Tenant        string `json:"tenant"`
+	InteractionID string `json:"interaction_id"`
+	Scorecard     string `json:"scorecard"`
+	Item          string `json:"item"`
+	Reviewer      string `json:"reviewer"`
+	Decision      string `json:"decision"` // Confirm or Overturn
+	// Verdict is what the reviewer holds the verdict to be: pass, fail or na.
+	Verdict schemas.Verdict `json:"verdict"`
+	// AIVerdict is the machine's verdict on the finding when it was
+	// reviewed: the console sets it from the stored result.
+	AIVerdict schemas.Verdict `json:"ai_verdict"`
+	Comment   string          `json:"comment"`
+	Done      bool            `json:"done"` // the reviewer finished the interaction with this review
+	At        time.Time       `json:"at"`
 }
 
 // Validate reports every field of r that cannot be stored, as one error
@@ -66,6 +73,11 @@ func (r Review) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("`verdict` (%q) must be pass, fail or na", r.Verdict))
 	}
+	switch r.AIVerdict {
+	case schemas.Pass, schemas.Fail, schemas.NA, schemas.NotEvaluated:
+	default:
+		errs = append(errs, fmt.Errorf("`ai_verdict` (%q) must be pass, fail, na or not_evaluated", r.AIVerdict))
+	}
 	if len(r.Comment) > MaxReviewComment {
 		errs = append(errs, fmt.Errorf("`comment` (%d bytes) must be at most %d bytes", len(r.Comment), MaxReviewComment))
 	}
@@ -79,6 +91,16 @@ func (r Review) Validate() error {
 		return fmt.Errorf("%w: review: %w", ErrInvalid, errors.Join(errs...))
 	}
 	return nil
+}
+
+// VerdictPairs counts the reviewed findings of one scorecard item where
+// the machine said AI and the reviewer Human.
+type VerdictPairs struct {
+	Scorecard string          `json:"scorecard"`
+	Item      string          `json:"item"`
+	AI        schemas.Verdict `json:"ai"`
+	Human     schemas.Verdict `json:"human"`
+	N         int64           `json:"n"`
 }
 
 // SeverityRank orders the severities of scorecard items: critical 3,
@@ -168,20 +190,27 @@ func (f QueueFilter) EffectiveLimit() int {
 
 // QueueEntry is one flagged result in the review queue.
 type QueueEntry struct {
-	Tenant, InteractionID, Scorecard, ScorecardVersion string
-	Day                                                time.Time // see DayOf
+	Tenant           string    `json:"tenant"`
+	InteractionID    string    `json:"interaction_id"`
+	Scorecard        string    `json:"scorecard"`
+	ScorecardVersion string    `json:"scorecard_version"`
+	Day              time.Time `json:"day"` // see DayOf
 	// StartedAt is in UTC; ClickHouse keeps it to the second.
-	StartedAt                     time.Time
-	Channel, Queue, AgentID, Team string
-	Score                         float64
-	Passed, AutoFailed            bool
-	FlagReasons                   []string
-	Severity                      string   // worst severity among failed findings; "" if none
-	FailedItems                   []string // failed item ids, in scorecard order
+	StartedAt   time.Time `json:"started_at"`
+	Channel     string    `json:"channel"`
+	Queue       string    `json:"queue"`
+	AgentID     string    `json:"agent_id"`
+	Team        string    `json:"team"`
+	Score       float64   `json:"score"`
+	Passed      bool      `json:"passed"`
+	AutoFailed  bool      `json:"auto_failed"`
+	FlagReasons []string  `json:"flag_reasons"`
+	Severity    string    `json:"severity"`     // worst severity among failed findings; "" if none
+	FailedItems []string  `json:"failed_items"` // failed item ids, in scorecard order
 	// Status is the review status of the interaction under the scorecard
 	// (any version), and Reviews how many reviews it has.
-	Status  string
-	Reviews int
+	Status  string `json:"status"`
+	Reviews int    `json:"reviews"`
 }
 
 // TrendFilter narrows a trend. Zero fields do not filter.
@@ -207,9 +236,14 @@ type TrendFilter struct {
 // Critical those with a failed finding of critical severity, and AvgScore
 // is their mean score (0 without results). An agent view sets only these.
 type Day struct {
-	Day                                                 time.Time
-	Received, Scored, Failed, Results, Passed, Critical int64
-	AvgScore                                            float64
+	Day      time.Time `json:"day"`
+	Received int64     `json:"received"`
+	Scored   int64     `json:"scored"`
+	Failed   int64     `json:"failed"`
+	Results  int64     `json:"results"`
+	Passed   int64     `json:"passed"`
+	Critical int64     `json:"critical"`
+	AvgScore float64   `json:"avg_score"`
 }
 
 // Coaching page sizes.
@@ -271,11 +305,15 @@ func (f CoachingFilter) EffectiveLimit() int {
 // Example is one coaching example: a finding with its evidence, and the
 // result it belongs to.
 type Example struct {
-	Tenant, InteractionID, Scorecard, ScorecardVersion string
-	AgentID, Team                                      string
-	StartedAt                                          time.Time // in UTC
-	Score                                              float64
-	Finding                                            schemas.Finding
+	Tenant           string          `json:"tenant"`
+	InteractionID    string          `json:"interaction_id"`
+	Scorecard        string          `json:"scorecard"`
+	ScorecardVersion string          `json:"scorecard_version"`
+	AgentID          string          `json:"agent_id"`
+	Team             string          `json:"team"`
+	StartedAt        time.Time       `json:"started_at"` // in UTC
+	Score            float64         `json:"score"`
+	Finding          schemas.Finding `json:"finding"`
 }
 
 // AgentTopFailing is how many items an agent view lists.
@@ -283,13 +321,13 @@ const AgentTopFailing = 10
 
 // AgentView is one agent's results over a filter.
 type AgentView struct {
-	Agent string
+	Agent string `json:"agent"`
 	// Days holds, per day ascending, the agent's Results, Passed, Critical
 	// and AvgScore.
-	Days []Day
+	Days []Day `json:"days"`
 	// TopFailing lists the items the agent failed most, most first, at
 	// most AgentTopFailing.
-	TopFailing []ItemCount
+	TopFailing []ItemCount `json:"top_failing"`
 }
 
 // Days collects the days of a trend or an agent view from the queries of

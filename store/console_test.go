@@ -11,7 +11,7 @@ import (
 
 func TestReviewValidate(t *testing.T) {
 	good := Review{Tenant: "acme", InteractionID: "c1", Scorecard: "qa", Item: "greeting", Reviewer: "li",
-		Decision: Confirm, Verdict: schemas.Fail, At: time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)}
+		Decision: Confirm, Verdict: schemas.Fail, AIVerdict: schemas.Fail, At: time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)}
 	if err := good.Validate(); err != nil {
 		t.Fatalf("valid review: %v", err)
 	}
@@ -21,7 +21,7 @@ func TestReviewValidate(t *testing.T) {
 		wants []string
 	}{
 		{"nothing set", func(r *Review) { *r = Review{} }, []string{"`tenant` is required", "`interaction_id` is required",
-			"`scorecard` is required", "`item` is required", "`reviewer` is required", "`decision` (\"\")", "`verdict` (\"\")", "`at` is required"}},
+			"`scorecard` is required", "`item` is required", "`reviewer` is required", "`decision` (\"\")", "`verdict` (\"\")", "`ai_verdict` (\"\")", "`at` is required"}},
 		{"decision", func(r *Review) { r.Decision = "agree" }, []string{"`decision` (\"agree\") must be confirm or overturn"}},
 		{"not evaluated", func(r *Review) { r.Verdict = schemas.NotEvaluated }, []string{"`verdict` (\"not_evaluated\") must be pass, fail or na"}},
 		{"long comment", func(r *Review) { r.Comment = strings.Repeat("x", MaxReviewComment+1) }, []string{"`comment` (10001 bytes)"}},

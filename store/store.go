@@ -38,6 +38,10 @@ type Outcome struct {
 	ReceivedAt time.Time
 	// Results are the interaction's scorecard results; none when it failed.
 	Results []*schemas.Result
+	// Turns is the transcript kept with the outcome for the console (the
+	// pipeline redacts it first when configured to); nil keeps none. The
+	// latest delivery's replaces an earlier one's, as the rest does.
+	Turns []schemas.Turn
 }
 
 // StatusOf returns the status a result's coverage implies.
@@ -78,21 +82,24 @@ type Coverage struct {
 
 // Summary is what a QA lead looks at first, over a filter.
 type Summary struct {
-	Received, Full, Partial, Failed int64
+	Received int64 `json:"received"`
+	Full     int64 `json:"full"`
+	Partial  int64 `json:"partial"`
+	Failed   int64 `json:"failed"`
 	// Scored results (one per interaction and scorecard version).
-	Results  int64
-	Flagged  int64
-	Passed   int64
-	AvgScore float64
+	Results  int64   `json:"results"`
+	Flagged  int64   `json:"flagged"`
+	Passed   int64   `json:"passed"`
+	AvgScore float64 `json:"avg_score"`
 	// TopFailing lists the items that failed most often, most first.
-	TopFailing []ItemCount
+	TopFailing []ItemCount `json:"top_failing"`
 }
 
 // ItemCount is how often a scorecard item failed.
 type ItemCount struct {
-	Scorecard string
-	Item      string
-	Failures  int64
+	Scorecard string `json:"scorecard"`
+	Item      string `json:"item"`
+	Failures  int64  `json:"failures"`
 }
 
 // ErrInvalid marks an error caused by the input itself (a batch given to
@@ -139,17 +146,28 @@ type Store interface {
 	// scorecard the store holds no result of, within r.Tenant, fails with
 	// ErrNotFound. Reviews are never updated or deleted.
 	AddReview(ctx context.Context, r Review) error
-	// Reviews returns the reviews of an interaction in f, oldest first; f's
-	// days are the interaction's.
+	// Reviews returns the reviews of an interaction in f, oldest first (of
+	// equal At, in the order added); f's days are the interaction's.
 	Reviews(ctx context.Context, f Filter, interactionID string) ([]Review, error)
 	// Trend returns f's totals per day, by day ascending; see Day for what
 	// each count means with and without a channel, queue or team.
 	Trend(ctx context.Context, f TrendFilter) ([]Day, error)
-	// Coaching returns examples of one item's verdict; see CoachingFilter
-	// for the order.
+	// Coaching returns examples of one item's verdict, each with its whole
+	// finding; see CoachingFilter for the order. A filter without an item,
+	// or with a verdict other than pass or fail, fails with ErrInvalid.
 	Coaching(ctx context.Context, f CoachingFilter) ([]Example, error)
+	// Transcript returns the turns kept with the latest outcome of one
+	// interaction of tenant; none when it has none, or when tenant is not
+	// one of f's tenants or the interaction's day is outside f's days.
+	Transcript(ctx context.Context, f Filter, tenant, interactionID string) ([]schemas.Turn, error)
+	// Agreement counts, per scorecard item, the pairs of machine and
+	// reviewer verdicts of the latest review of every finding reviewed in
+	// f (days are the interaction's), by scorecard, item, machine verdict
+	// and reviewer verdict. Reviews without a machine verdict are left out.
+	Agreement(ctx context.Context, f Filter) ([]VerdictPairs, error)
 	// Agent returns one agent's results in f per day and the items they
-	// failed most.
+	// failed most. An agent without results in f has an empty view; an
+	// empty agentID fails with ErrInvalid.
 	Agent(ctx context.Context, f Filter, agentID string) (AgentView, error)
 
 	Close() error

@@ -434,5 +434,6 @@ func (c *config) workerConfig(brokers []string) pipeline.Config {
 		BatchWait: time.Duration(w.BatchWait), RetryMin: time.Duration(w.RetryMin), RetryMax: time.Duration(w.RetryMax),
 		ScoreAttempts: w.ScoreAttempts, ShutdownTimeout: time.Duration(w.ShutdownTimeout),
 		SessionTimeout: time.Duration(c.Kafka.SessionTimeout),
+		RedactTurns:    c.redactStored(),
 	}
 }

@@ -39,8 +39,9 @@ type llmConfig struct {
 
 type redactConfig struct {
 	// Stored redacts personal data (phones, ID and card numbers, emails,
-	// addresses) in the evidence quotes that are stored and published.
-	// What goes to an LLM is always redacted.
+	// addresses) in the evidence quotes and summaries that are stored and
+	// published, and in the transcripts kept for the console. What goes to
+	// an LLM is always redacted.
 	Stored bool `yaml:"stored"`
 }
 
@@ -67,6 +68,15 @@ func (c *config) scoring(router *scorers.Router, voice *pipeline.Voice) pipeline
 		score = pipeline.RedactResults(score, redact.String)
 	}
 	return score
+}
+
+// redactStored is what the transcripts kept with outcomes pass through:
+// nil keeps them as they are.
+func (c *config) redactStored() func(string) string {
+	if c.Redact.Stored {
+		return redact.String
+	}
+	return nil
 }
 
 // writeLLMMetrics writes the LLM scorers' counters, by pack.

@@ -191,8 +191,25 @@ func writeTSV(buf *bytes.Buffer, c column, i int) error {
 
 // BenchmarkConsoleQueries loads a million scored interactions and reports
 // the p95 latency of the console's reads; see storetest.BenchConsole.
+// ZHIJIAN_BENCH_DB names a database to keep the store in, loaded once and
+// reused by later runs on the same server; by default it is dropped.
 //
 //	scripts/clickhouse-test go test -run '^$' -bench ConsoleQueries -benchtime 1x -timeout 2h ./store/clickhouse
 func BenchmarkConsoleQueries(b *testing.B) {
-	storetest.BenchConsole(b, "ConsoleQueries", func(b *testing.B) store.Store { return openFresh(b) }, 5000)
+	storetest.BenchConsole(b, "ConsoleQueries", func(b *testing.B) store.Store {
+		db := os.Getenv("ZHIJIAN_BENCH_DB")
+		if db == "" {
+			return openFresh(b)
+		}
+		u, err := url.Parse(serverURL(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		u.Path = "/" + db
+		s, err := Open(b.Context(), u.String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}, 5000)
 }

@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,9 +219,10 @@ func TestOutOfRangeTimesRejected(t *testing.T) {
 }
 
 // TestConsoleMigrationOnOldRows checks that results stored before
-// migration 0002 get their worst failed severity and failed items from
-// the new columns' defaults, and that 0002 can be applied again after an
-// interruption (18.16 has no ADD COLUMN IF NOT EXISTS).
+// migrations 0002 and 0003 get their worst failed severity and failed items from
+// the new columns' defaults, that coaching reads their findings from
+// result_json, and that both can be applied again after an interruption
+// (18.16 has no ADD COLUMN IF NOT EXISTS).
 func TestConsoleMigrationOnOldRows(t *testing.T) {
 	ctx := t.Context()
 	s, err := Open(ctx, freshURL(t))
@@ -264,7 +266,7 @@ func TestConsoleMigrationOnOldRows(t *testing.T) {
 	for _, tb := range b.tables(1) {
 		var cols []column
 		for _, c := range tb.columns {
-			if c.name != "severity_rank" && c.name != "failed_items" {
+			if !slices.Contains([]string{"severity_rank", "failed_items", "finding_json", "turns"}, c.name) {
 				cols = append(cols, c)
 			}
 		}
@@ -276,9 +278,12 @@ func TestConsoleMigrationOnOldRows(t *testing.T) {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// As if interrupted before it was recorded: applying 0002 again works.
-	if err := m.Apply(ctx, all[1]); err != nil {
-		t.Fatalf("applying 0002 again: %v", err)
+	// As if interrupted before they were recorded: applying 0002 and 0003
+	// again works.
+	for _, mig := range all[1:] {
+		if err := m.Apply(ctx, mig); err != nil {
+			t.Fatalf("applying %04d again: %v", mig.Version, err)
+		}
 	}
 	check := func(when string) {
 		t.Helper()
@@ -301,4 +306,13 @@ func TestConsoleMigrationOnOldRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after merges")
+	// A coaching example of an old finding reads it from result_json.
+	es, err := s.Coaching(ctx, store.CoachingFilter{Item: "verify_identity", Verdict: schemas.Fail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := f("verify_identity", schemas.Major, schemas.Fail); len(es) != 1 || es[0].InteractionID != "c1" ||
+		fmt.Sprintf("%+v", es[0].Finding) != fmt.Sprintf("%+v", want) {
+		t.Errorf("Coaching of an old finding = %+v, want c1 with %+v", es, want)
+	}
 }

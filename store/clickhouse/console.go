@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,15 +62,23 @@ func strArgs(s []string) []any {
 
 // latestResults returns a query of the latest result of every key in f,
 // with the key columns, r_day and cols (see latestOf), and its arguments.
-// narrow, when set, is a condition on stored rows that picks which keys to
-// read: a key is read, all its rows, when any of its rows passes narrow.
-// It saves reading every result without changing which row of a key wins;
-// the caller filters on the latest values.
-func latestResults(f store.Filter, cols string, narrow *conds) (string, []any) {
+// key, when set, holds conditions on key columns only (tenant,
+// interaction_id, scorecard, scorecard_version): they pick keys, never
+// rows of a key. narrow, when set, is a condition on stored rows that
+// picks which keys to read: a key is read, all its rows, when any of its
+// rows passes narrow. It saves reading every result without changing which
+// row of a key wins; the caller filters on the latest values. Use it for
+// selective conditions only (one agent): building the set of keys costs
+// more than it saves when it holds most of them.
+func latestResults(f store.Filter, cols string, key, narrow *conds) (string, []any) {
 	tc, targs := tenants(f)
 	inner := conds{list: tc, args: targs}
+	if key != nil {
+		inner.list = append(inner.list, key.list...)
+		inner.args = append(inner.args, key.args...)
+	}
 	if narrow != nil && len(narrow.list) > 0 {
-		keys := conds{list: append(append([]string{}, tc...), narrow.list...), args: append(append([]any{}, targs...), narrow.args...)}
+		keys := conds{list: append(append([]string{}, inner.list...), narrow.list...), args: append(append([]any{}, inner.args...), narrow.args...)}
 		inner.add(`(tenant, interaction_id, scorecard, scorecard_version) IN (
 			SELECT tenant, interaction_id, scorecard, scorecard_version FROM results`+keys.where()+`)`, keys.args...)
 	}
@@ -79,13 +88,26 @@ func latestResults(f store.Filter, cols string, narrow *conds) (string, []any) {
 	return `SELECT * FROM (` + q + `)` + where(dc...), append(inner.args, dargs...)
 }
 
+// reviewCounts returns a query of the review count (rv_n) and whether one
+// was done (rv_done) per interaction and scorecard, with key conditions.
+func reviewCounts(key conds) (string, []any) {
+	return `SELECT tenant, interaction_id, scorecard, count() AS rv_n, max(done) AS rv_done
+		FROM reviews` + key.where() + ` GROUP BY tenant, interaction_id, scorecard`, key.args
+}
+
+const reviewStatus = `multiIf(rv_done = 1, 'done', rv_n > 0, 'in_review', 'open')`
+
 var queueCols = latestOf("started_at", "r_started", "channel", "r_channel", "queue", "r_queue", "agent_id", "r_agent",
-	"team", "r_team", "score", "r_score", "passed", "r_passed", "auto_failed", "r_auto", "flagged", "r_flagged",
+	"team", "r_team", "score", "r_score", "passed", "r_passed", "auto_failed", "r_auto",
 	"flag_reasons", "r_reasons", "severity_rank", "r_sev", "failed_items", "r_items")
 
+// queueKey is a result's key.
+type queueKey struct{ tenant, id, scorecard, version string }
+
 // Queue returns a page of flagged results for review; see store.Store.
-// The count and the page are two queries: a write landing between them
-// can show in one only.
+// It finds the page's keys over the columns the filter and the order need,
+// then reads the page's results and reviews. Its queries do not share a
+// snapshot: a write landing between them can show in some only.
 func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEntry, int64, error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
@@ -93,38 +115,36 @@ func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEn
 	if err := ctx.Err(); err != nil {
 		return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
 	}
-	// Keys with a row of the agent (team, …) asked for; the latest row
-	// decides below.
-	narrow := new(conds)
-	narrow.eq("agent_id", f.Agent)
-	narrow.eq("team", f.Team)
-	narrow.eq("channel", f.Channel)
-	narrow.eq("queue", f.Queue)
-	sub, args := latestResults(f.Filter, queueCols, narrow)
-
-	tc, targs := tenants(f.Filter)
-	rv := `SELECT tenant, interaction_id, scorecard, count() AS rv_n, max(done) AS rv_done
-		FROM reviews` + where(tc...) + ` GROUP BY tenant, interaction_id, scorecard`
-	args = append(args, targs...)
-
+	pairs := []string{"flagged", "r_flagged", "severity_rank", "r_sev", "started_at", "r_started"}
 	c := conds{list: []string{"r_flagged = 1"}}
-	c.eq("r_agent", f.Agent)
-	c.eq("r_team", f.Team)
-	c.eq("r_channel", f.Channel)
-	c.eq("r_queue", f.Queue)
+	for _, d := range []struct{ col, alias, v string }{
+		{"agent_id", "r_agent", f.Agent}, {"team", "r_team", f.Team}, {"channel", "r_channel", f.Channel}, {"queue", "r_queue", f.Queue},
+	} {
+		if d.v != "" {
+			pairs = append(pairs, d.col, d.alias)
+			c.eq(d.alias, d.v)
+		}
+	}
 	if f.Severity != "" {
 		c.add("r_sev >= ?", store.SeverityRank(f.Severity))
 	}
 	if len(f.Items) > 0 {
+		pairs = append(pairs, "failed_items", "r_items")
 		c.add("hasAny(r_items, ["+placeholders(len(f.Items))+"])", strArgs(f.Items)...)
 	}
+	narrow := new(conds)
+	narrow.eq("agent_id", f.Agent)
+	sub, args := latestResults(f.Filter, latestOf(pairs...), nil, narrow)
+	q := `SELECT tenant, interaction_id, scorecard, scorecard_version, r_sev, r_started FROM (` + sub + `)`
 	if f.Status != "" {
+		tc, targs := tenants(f.Filter)
+		rv, rvArgs := reviewCounts(conds{list: tc, args: targs})
+		q = `SELECT tenant, interaction_id, scorecard, scorecard_version, r_sev, r_started, ` + reviewStatus + ` AS status
+			FROM (` + sub + `) ANY LEFT JOIN (` + rv + `) USING (tenant, interaction_id, scorecard)`
+		args = append(args, rvArgs...)
 		c.add("status = ?", f.Status)
 	}
-	q := `SELECT tenant, interaction_id, scorecard, scorecard_version, r_day, r_started, r_channel, r_queue, r_agent, r_team,
-			r_score, r_passed, r_auto, r_reasons, r_sev, r_items, rv_n,
-			multiIf(rv_done = 1, 'done', rv_n > 0, 'in_review', 'open') AS status
-		FROM (` + sub + `) ANY LEFT JOIN (` + rv + `) USING (tenant, interaction_id, scorecard)` + c.where()
+	q += c.where()
 	args = append(args, c.args...)
 
 	var total uint64
@@ -134,14 +154,63 @@ func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEn
 	if total == 0 || f.Offset >= int(total) {
 		return nil, int64(total), nil
 	}
-	rows, err := s.conn.Query(ctx, q+`
+	rows, err := s.conn.Query(ctx, `SELECT tenant, interaction_id, scorecard, scorecard_version FROM (`+q+`)
 		ORDER BY r_sev DESC, r_started DESC, interaction_id, tenant, scorecard, scorecard_version
 		LIMIT `+strconv.Itoa(f.Offset)+`, `+strconv.Itoa(f.EffectiveLimit()), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
 	}
+	var page []queueKey
+	for rows.Next() {
+		var k queueKey
+		if err := rows.Scan(&k.tenant, &k.id, &k.scorecard, &k.version); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
+		}
+		page = append(page, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
+	}
+	entries, err := s.queueEntries(ctx, page)
+	if err != nil {
+		return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
+	}
+	return entries, int64(total), nil
+}
+
+// queueEntries reads the entries of page's results, in page's order.
+func (s *Store) queueEntries(ctx context.Context, page []queueKey) ([]store.QueueEntry, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	var ts, ids []any
+	seen := map[string]bool{}
+	for _, k := range page {
+		if !seen["t"+k.tenant] {
+			seen["t"+k.tenant] = true
+			ts = append(ts, k.tenant)
+		}
+		if !seen["i"+k.id] {
+			seen["i"+k.id] = true
+			ids = append(ids, k.id)
+		}
+	}
+	// tenant and interaction_id lead the tables' order: these read only
+	// the parts of the page's interactions.
+	key := conds{list: []string{"tenant IN (" + placeholders(len(ts)) + ")", "interaction_id IN (" + placeholders(len(ids)) + ")"}}
+	key.args = append(append(key.args, ts...), ids...)
+	sub, args := latestResults(store.Filter{}, queueCols, &key, nil)
+	rv, rvArgs := reviewCounts(key)
+	rows, err := s.conn.Query(ctx, `SELECT tenant, interaction_id, scorecard, scorecard_version, r_day, r_started, r_channel, r_queue,
+			r_agent, r_team, r_score, r_passed, r_auto, r_reasons, r_sev, r_items, rv_n, `+reviewStatus+` AS status
+		FROM (`+sub+`) ANY LEFT JOIN (`+rv+`) USING (tenant, interaction_id, scorecard)`, append(args, rvArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("entries: %w", err)
+	}
 	defer rows.Close()
-	var out []store.QueueEntry
+	byKey := make(map[queueKey]store.QueueEntry, len(page))
 	for rows.Next() {
 		var (
 			e                      store.QueueEntry
@@ -152,19 +221,25 @@ func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEn
 		)
 		if err := rows.Scan(&e.Tenant, &e.InteractionID, &e.Scorecard, &e.ScorecardVersion, &e.Day, &e.StartedAt,
 			&channel, &queue, &e.AgentID, &e.Team, &e.Score, &passed, &auto, &reasons, &sev, &items, &reviews, &status); err != nil {
-			return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
+			return nil, fmt.Errorf("entries: %w", err)
 		}
 		e.Day, e.StartedAt = store.DayOf(e.Day.UTC()), e.StartedAt.UTC()
 		e.Channel, e.Queue, e.Status = channel, queue, status
 		e.Passed, e.AutoFailed = passed == 1, auto == 1
 		e.FlagReasons, e.FailedItems = nonNil(reasons), nonNil(items)
 		e.Severity, e.Reviews = store.SeverityName(int(sev)), int(reviews)
-		out = append(out, e)
+		byKey[queueKey{e.Tenant, e.InteractionID, e.Scorecard, e.ScorecardVersion}] = e
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("clickhouse: queue: %w", err)
+		return nil, fmt.Errorf("entries: %w", err)
 	}
-	return out, int64(total), nil
+	out := make([]store.QueueEntry, 0, len(page))
+	for _, k := range page {
+		if e, ok := byKey[k]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // AddReview appends r to the reviews if r's interaction has a result of
@@ -199,7 +274,8 @@ func (s *Store) AddReview(ctx context.Context, r store.Review) error {
 	t := table{name: "reviews", rows: 1, columns: []column{
 		{"tenant", []string{r.Tenant}}, {"interaction_id", []string{r.InteractionID}}, {"scorecard", []string{r.Scorecard}},
 		{"item", []string{r.Item}}, {"day", []time.Time{store.DayOf(day.UTC())}}, {"reviewer", []string{r.Reviewer}},
-		{"decision", []string{r.Decision}}, {"verdict", []string{string(r.Verdict)}}, {"comment", []string{r.Comment}},
+		{"decision", []string{r.Decision}}, {"verdict", []string{string(r.Verdict)}},
+		{"ai_verdict", []string{string(r.AIVerdict)}}, {"comment", []string{r.Comment}},
 		{"done", []uint8{flag(r.Done)}}, {"reviewed_at", []time.Time{r.At.UTC()}}, {"reviewed_ns", []int64{r.At.UnixNano()}},
 		{"seq", []uint64{seq}},
 	}}
@@ -218,7 +294,7 @@ func (s *Store) Reviews(ctx context.Context, f store.Filter, interactionID strin
 	dc, dargs := days(f, "day")
 	c := conds{list: append(append([]string{"interaction_id = ?"}, tc...), dc...)}
 	c.args = append(append([]any{interactionID}, targs...), dargs...)
-	rows, err := s.conn.Query(ctx, `SELECT tenant, interaction_id, scorecard, item, reviewer, decision, verdict, comment, done, reviewed_ns
+	rows, err := s.conn.Query(ctx, `SELECT tenant, interaction_id, scorecard, item, reviewer, decision, verdict, ai_verdict, comment, done, reviewed_ns
 		FROM reviews`+c.where()+` ORDER BY reviewed_ns, seq`, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: reviews %s: %w", interactionID, err)
@@ -227,20 +303,85 @@ func (s *Store) Reviews(ctx context.Context, f store.Filter, interactionID strin
 	var out []store.Review
 	for rows.Next() {
 		var (
-			r       store.Review
-			verdict string
-			done    uint8
-			ns      int64
+			r           store.Review
+			verdict, ai string
+			done        uint8
+			ns          int64
 		)
 		if err := rows.Scan(&r.Tenant, &r.InteractionID, &r.Scorecard, &r.Item, &r.Reviewer, &r.Decision, &verdict,
-			&r.Comment, &done, &ns); err != nil {
+			&ai, &r.Comment, &done, &ns); err != nil {
 			return nil, fmt.Errorf("clickhouse: reviews %s: %w", interactionID, err)
 		}
-		r.Verdict, r.Done, r.At = schemas.Verdict(verdict), done == 1, time.Unix(0, ns).UTC()
+		r.Verdict, r.AIVerdict = schemas.Verdict(verdict), schemas.Verdict(ai)
+		r.Done, r.At = done == 1, time.Unix(0, ns).UTC()
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("clickhouse: reviews %s: %w", interactionID, err)
+	}
+	return out, nil
+}
+
+// Transcript returns the turns kept with the latest outcome of an
+// interaction.
+func (s *Store) Transcript(ctx context.Context, f store.Filter, tenant, interactionID string) ([]schemas.Turn, error) {
+	if len(f.Tenants) > 0 && !slices.Contains(f.Tenants, tenant) {
+		return nil, nil
+	}
+	dc, dargs := days(f, "o_day")
+	rows, err := s.conn.Query(ctx, `SELECT o_turns FROM (
+		SELECT argMax(day, `+latest+`) AS o_day, argMax(turns, `+latest+`) AS o_turns
+		FROM outcomes WHERE tenant = ? AND interaction_id = ?)`+where(dc...),
+		append([]any{tenant, interactionID}, dargs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: transcript %s/%s: %w", tenant, interactionID, err)
+	}
+	defer rows.Close()
+	var js string
+	for rows.Next() {
+		if err := rows.Scan(&js); err != nil {
+			return nil, fmt.Errorf("clickhouse: transcript %s/%s: %w", tenant, interactionID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: transcript %s/%s: %w", tenant, interactionID, err)
+	}
+	return store.DecodeTurns(js)
+}
+
+// Agreement counts machine and reviewer verdicts of the latest review of
+// every reviewed finding in f; (reviewed_ns, seq) orders reviews.
+func (s *Store) Agreement(ctx context.Context, f store.Filter) ([]store.VerdictPairs, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: agreement: %w", err)
+	}
+	tc, targs := tenants(f)
+	dc, dargs := days(f, "day")
+	rows, err := s.conn.Query(ctx, `SELECT scorecard, item, ai, human, count() AS n FROM (
+			SELECT scorecard, item, argMax(ai_verdict, (reviewed_ns, seq)) AS ai, argMax(verdict, (reviewed_ns, seq)) AS human
+			FROM reviews`+where(append(tc, dc...)...)+`
+			GROUP BY tenant, interaction_id, scorecard, item)
+		WHERE ai != ''
+		GROUP BY scorecard, item, ai, human ORDER BY scorecard, item, ai, human`, append(targs, dargs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: agreement: %w", err)
+	}
+	defer rows.Close()
+	var out []store.VerdictPairs
+	for rows.Next() {
+		var (
+			p         store.VerdictPairs
+			ai, human string
+			n         uint64
+		)
+		if err := rows.Scan(&p.Scorecard, &p.Item, &ai, &human, &n); err != nil {
+			return nil, fmt.Errorf("clickhouse: agreement: %w", err)
+		}
+		p.AI, p.Human, p.N = schemas.Verdict(ai), schemas.Verdict(human), int64(n)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: agreement: %w", err)
 	}
 	return out, nil
 }
@@ -258,9 +399,8 @@ func (s *Store) Trend(ctx context.Context, f store.TrendFilter) ([]store.Day, er
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("clickhouse: trend: %w", err)
 	}
-	narrow, dims := new(conds), new(conds)
+	dims := new(conds)
 	for _, d := range []struct{ col, v string }{{"channel", f.Channel}, {"queue", f.Queue}, {"team", f.Team}} {
-		narrow.eq(d.col, d.v)
 		dims.eq("r_"+d.col, d.v)
 	}
 	days := store.Days{}
@@ -275,14 +415,22 @@ func (s *Store) Trend(ctx context.Context, f store.TrendFilter) ([]store.Day, er
 	} else {
 		// The interactions with a matching result, on their results' day
 		// (the outcome's), and which of them failed since.
-		rs, rargs := latestResults(f.Filter, trendCols, narrow)
-		outs, oargs := winningOutcomes(store.Filter{Tenants: f.Tenants})
+		// An interaction whose latest outcome failed has a failed row: only
+		// those (few) are read.
+		rs, rargs := latestResults(f.Filter, trendCols, nil, nil)
+		tc, targs := tenants(f.Filter)
+		failed := conds{list: tc, args: targs}
+		failed.add(`(tenant, interaction_id) IN (SELECT tenant, interaction_id FROM outcomes`+
+			where(append([]string{"status = 'failed'"}, tc...)...)+`)`, targs...)
 		q = `SELECT r_day, count(), countIf(o_failed = 0), countIf(o_failed = 1) FROM (
 				SELECT DISTINCT tenant, interaction_id, r_day FROM (` + rs + `)` + dims.where() + `
 			) ANY LEFT JOIN (
-				SELECT tenant, interaction_id, toUInt8(1) AS o_failed FROM (` + outs + `) WHERE o_status = 'failed'
+				SELECT tenant, interaction_id, toUInt8(1) AS o_failed FROM (
+					SELECT tenant, interaction_id, argMax(status, ` + latest + `) AS o_status
+					FROM outcomes` + failed.where() + ` GROUP BY tenant, interaction_id)
+				WHERE o_status = 'failed'
 			) USING (tenant, interaction_id) GROUP BY r_day`
-		args = append(append(rargs, dims.args...), oargs...)
+		args = append(append(rargs, dims.args...), failed.args...)
 	}
 	err := s.scanDays(ctx, q, args, days, func(d *store.Day) []any {
 		return []any{&d.Received, &d.Scored, &d.Failed}
@@ -290,7 +438,7 @@ func (s *Store) Trend(ctx context.Context, f store.TrendFilter) ([]store.Day, er
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: trend: outcomes: %w", err)
 	}
-	sub, args := latestResults(f.Filter, trendCols, narrow)
+	sub, args := latestResults(f.Filter, trendCols, nil, nil)
 	q = `SELECT r_day, ` + resultTotals + ` FROM (` + sub + `)` + dims.where() + ` GROUP BY r_day`
 	if err := s.scanDays(ctx, q, append(args, dims.args...), days, resultTotalsDest); err != nil {
 		return nil, fmt.Errorf("clickhouse: trend: results: %w", err)
@@ -341,7 +489,8 @@ func (s *Store) scanDays(ctx context.Context, q string, args []any, days store.D
 }
 
 // Coaching returns examples of one item's verdict; see store.CoachingFilter.
-// It picks the findings, then reads the results they belong to.
+// An example's finding comes from findings.finding_json; only findings
+// stored before that column existed read their result's JSON.
 func (s *Store) Coaching(ctx context.Context, f store.CoachingFilter) ([]store.Example, error) {
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("clickhouse: coaching: %w", err)
@@ -352,12 +501,11 @@ func (s *Store) Coaching(ctx context.Context, f store.CoachingFilter) ([]store.E
 	tc, targs := tenants(f.Filter)
 	fc := conds{list: append([]string{"item = ?", "verdict = ?"}, tc...), args: append([]any{f.Item, string(f.Verdict)}, targs...)}
 	fc.eq("scorecard", f.Scorecard)
-	narrow := new(conds)
-	narrow.eq("scorecard", f.Scorecard)
+	key, narrow := new(conds), new(conds)
+	key.eq("scorecard", f.Scorecard)
 	narrow.eq("agent_id", f.Agent)
-	narrow.eq("team", f.Team)
 	rs, rargs := latestResults(f.Filter, `max(received_ns) AS w_ns, argMax(seq, `+latest+`) AS w_seq, `+
-		latestOf("score", "r_score", "started_at", "r_started", "agent_id", "r_agent", "team", "r_team"), narrow)
+		latestOf("score", "r_score", "started_at", "r_started", "agent_id", "r_agent", "team", "r_team"), key, narrow)
 	rc := new(conds)
 	rc.eq("r_agent", f.Agent)
 	rc.eq("r_team", f.Team)
@@ -367,8 +515,9 @@ func (s *Store) Coaching(ctx context.Context, f store.CoachingFilter) ([]store.E
 	}
 	// A finding counts only with the latest result of its key: its
 	// (received_ns, seq) is the result's.
-	q := `SELECT tenant, interaction_id, scorecard, scorecard_version FROM (
-			SELECT tenant, interaction_id, scorecard, scorecard_version, received_ns AS w_ns, seq AS w_seq, confidence AS f_conf
+	q := `SELECT tenant, interaction_id, scorecard, scorecard_version, r_agent, r_team, r_started, r_score, f_json FROM (
+			SELECT tenant, interaction_id, scorecard, scorecard_version, received_ns AS w_ns, seq AS w_seq,
+				confidence AS f_conf, finding_json AS f_json
 			FROM findings` + fc.where() + `
 		) ANY INNER JOIN (SELECT * FROM (` + rs + `)` + rc.where() + `) USING (tenant, interaction_id, scorecard, scorecard_version, w_ns, w_seq)
 		ORDER BY f_conf DESC, ` + score + `, r_started DESC, tenant, interaction_id, scorecard, scorecard_version
@@ -378,63 +527,75 @@ func (s *Store) Coaching(ctx context.Context, f store.CoachingFilter) ([]store.E
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: coaching: %w", err)
 	}
-	type key struct{ tenant, id, scorecard, version string }
-	var keys []key
+	defer rows.Close()
+	var (
+		out []store.Example
+		old []int // examples whose finding has no finding_json
+		fjs string
+		ids []any // their interactions
+	)
 	for rows.Next() {
-		var k key
-		if err := rows.Scan(&k.tenant, &k.id, &k.scorecard, &k.version); err != nil {
-			rows.Close()
+		var e store.Example
+		if err := rows.Scan(&e.Tenant, &e.InteractionID, &e.Scorecard, &e.ScorecardVersion, &e.AgentID, &e.Team,
+			&e.StartedAt, &e.Score, &fjs); err != nil {
 			return nil, fmt.Errorf("clickhouse: coaching: %w", err)
 		}
-		keys = append(keys, k)
+		e.StartedAt = e.StartedAt.UTC()
+		if fjs == "" {
+			old = append(old, len(out))
+			ids = append(ids, e.InteractionID)
+		} else if err := json.Unmarshal([]byte(fjs), &e.Finding); err != nil {
+			return nil, fmt.Errorf("clickhouse: coaching: decode %s/%s %s: %w", e.Tenant, e.InteractionID, f.Item, err)
+		}
+		out = append(out, e)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("clickhouse: coaching: %w", err)
 	}
-	if len(keys) == 0 {
-		return nil, nil
+	if len(old) > 0 {
+		if err := s.oldExamples(ctx, f, out, old, ids); err != nil {
+			return nil, fmt.Errorf("clickhouse: coaching: %w", err)
+		}
 	}
-	ids := make([]any, len(keys))
-	for i, k := range keys {
-		ids[i] = k.id
-	}
-	rows, err = s.conn.Query(ctx, `SELECT tenant, interaction_id, scorecard, scorecard_version, argMax(result_json, `+latest+`)
-		FROM results WHERE interaction_id IN (`+placeholders(len(ids))+`)`+strings.Replace(where(tc...), " WHERE ", " AND ", 1)+`
-		GROUP BY tenant, interaction_id, scorecard, scorecard_version`, append(ids, targs...)...)
+	return out, nil
+}
+
+// oldExamples fills in the findings of out[old…] from their results' JSON.
+func (s *Store) oldExamples(ctx context.Context, f store.CoachingFilter, out []store.Example, old []int, ids []any) error {
+	tc, targs := tenants(f.Filter)
+	c := conds{list: append([]string{"interaction_id IN (" + placeholders(len(ids)) + ")"}, tc...), args: append(ids, targs...)}
+	rows, err := s.conn.Query(ctx, `SELECT tenant, interaction_id, scorecard, scorecard_version, argMax(result_json, `+latest+`)
+		FROM results`+c.where()+` GROUP BY tenant, interaction_id, scorecard, scorecard_version`, c.args...)
 	if err != nil {
-		return nil, fmt.Errorf("clickhouse: coaching: results: %w", err)
+		return fmt.Errorf("results: %w", err)
 	}
 	defer rows.Close()
-	docs := make(map[key]string, len(keys))
+	type key struct{ tenant, id, scorecard, version string }
+	docs := make(map[key]string, len(old))
 	for rows.Next() {
 		var (
 			k  key
 			js string
 		)
 		if err := rows.Scan(&k.tenant, &k.id, &k.scorecard, &k.version, &js); err != nil {
-			return nil, fmt.Errorf("clickhouse: coaching: results: %w", err)
+			return fmt.Errorf("results: %w", err)
 		}
 		docs[k] = js
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("clickhouse: coaching: results: %w", err)
+		return fmt.Errorf("results: %w", err)
 	}
-	out := make([]store.Example, 0, len(keys))
-	for _, k := range keys {
-		js, ok := docs[k]
-		if !ok {
-			continue
-		}
+	for _, i := range old {
+		e := &out[i]
 		r := new(schemas.Result)
-		if err := json.Unmarshal([]byte(js), r); err != nil {
-			return nil, fmt.Errorf("clickhouse: coaching: decode %s/%s: %w", k.tenant, k.id, err)
+		if err := json.Unmarshal([]byte(docs[key{e.Tenant, e.InteractionID, e.Scorecard, e.ScorecardVersion}]), r); err != nil {
+			return fmt.Errorf("decode %s/%s: %w", e.Tenant, e.InteractionID, err)
 		}
-		if e, ok := store.ExampleOf(r, f.Item); ok {
-			out = append(out, e)
+		if x, ok := store.ExampleOf(r, f.Item); ok {
+			e.Finding = x.Finding
 		}
 	}
-	return out, nil
+	return nil
 }
 
 var agentCols = latestOf("agent_id", "r_agent", "passed", "r_passed", "score", "r_score", "severity_rank", "r_sev",
@@ -452,7 +613,7 @@ func (s *Store) Agent(ctx context.Context, f store.Filter, agentID string) (stor
 	}
 	narrow := new(conds)
 	narrow.eq("agent_id", agentID)
-	sub, args := latestResults(f, agentCols, narrow)
+	sub, args := latestResults(f, agentCols, nil, narrow)
 	sub = `SELECT * FROM (` + sub + `) WHERE r_agent = ?`
 	args = append(args, agentID)
 	days := store.Days{}

@@ -19,7 +19,8 @@
 // failed_items (the failed items in scorecard order), so that the queue,
 // the agent view and their filters never read findings. Rows stored before
 // migration 0002 compute both from result_json (the columns' DEFAULT
-// expressions). reviews is a plain MergeTree ordered by (tenant,
+// expressions). findings also keep finding_json, the whole finding with
+// its evidence, for coaching examples. reviews is a plain MergeTree ordered by (tenant,
 // interaction_id, reviewed_at): reviews are appended, never replaced, and
 // read oldest first by (reviewed_ns, seq).
 //
@@ -44,20 +45,23 @@
 //
 // The console's reads take the latest row of every result the same way and
 // filter on its values; a filter on agent, team, channel or queue first
-// narrows the keys read to those with a matching row. Coaching examples
-// join findings to the latest result of their key on (received_ns, seq),
-// then read the chosen results' JSON.
+// narrows the keys read to those with a matching row. TopFailing, the
+// review queue and the agent view count the latest result's failed_items,
+// and never read findings.
 //
-// Findings are read only together with their result: a finding counts
-// only when its (received_ns, seq) is that of the winning result of its
-// key, so the findings of a replaced result, including items the new
-// result no longer has, are never counted, before or after merges.
+// Findings are read only together with their result: coaching examples
+// join findings to the latest result of their key on (received_ns, seq),
+// so the findings of a replaced result, including items the new result no
+// longer has, are never shown, before or after merges. An example's
+// finding is its finding_json; a result's JSON is read only for findings
+// stored before that column existed.
 //
 // Two processes writing the same interaction with the same ReceivedAt at
 // the same moment (a consumer-group rebalance) are ordered by their
 // clocks; if their inserts interleave, merges may keep one write's result
-// and the other's findings, and the result's failed items go uncounted in
-// TopFailing until it is written again. Nothing is ever counted twice.
+// and the other's findings, and the result's findings are left out of
+// coaching examples until it is written again. Nothing is ever counted
+// twice.
 //
 // # Durability
 //

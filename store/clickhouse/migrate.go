@@ -68,7 +68,8 @@ func columnExists(stmt string, err error) bool {
 // migrator records migrations in store.MigrationsTable. ClickHouse has no
 // transactions: a migration interrupted between its statements is applied
 // again from its first statement, so every statement must be repeatable
-// (CREATE TABLE IF NOT EXISTS, ADD COLUMN IF NOT EXISTS, …).
+// (CREATE TABLE IF NOT EXISTS, …). 18.16 has no ADD COLUMN IF NOT EXISTS:
+// an ADD COLUMN failing because the column exists counts as done.
 type migrator struct{ conn driver.Conn }
 
 func (m migrator) Applied(ctx context.Context) ([]store.Applied, error) {

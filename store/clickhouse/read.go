@@ -155,20 +155,16 @@ func (s *Store) summarize(ctx context.Context, f store.Filter, limit int, sum *s
 	return s.topFailing(ctx, f, limit, sum)
 }
 
-// topFailing counts the failed findings of f's winning results: findings
-// carry their result's (received_ns, seq), so those of a replaced result,
-// still stored until a merge removes them, are never counted. uniqExact
-// counts each result once even if a row were stored twice.
+// topFailing counts the failed items of f's winning results: a result's
+// failed_items are those of its failed findings, so nothing of a replaced
+// result is counted, and a list per result is read instead of every
+// finding.
 func (s *Store) topFailing(ctx context.Context, f store.Filter, limit int, sum *store.Summary) error {
-	sub, args := winningResults(f, `max(received_ns) AS w_ns, argMax(seq, `+latest+`) AS w_seq`)
-	tc, targs := tenants(f)
-	conds := append([]string{`verdict = 'fail'`}, tc...)
-	conds = append(conds, `(tenant, interaction_id, scorecard, scorecard_version, received_ns, seq) IN (
-		SELECT tenant, interaction_id, scorecard, scorecard_version, w_ns, w_seq FROM (`+sub+`))`)
-	q := `SELECT scorecard, item, uniqExact(tenant, interaction_id, scorecard_version) AS failures
-		FROM findings` + where(conds...) + `
+	sub, args := winningResults(f, `argMax(failed_items, `+latest+`) AS r_items`)
+	q := `SELECT scorecard, item, count() AS failures
+		FROM (SELECT scorecard, r_items FROM (` + sub + `)) ARRAY JOIN r_items AS item
 		GROUP BY scorecard, item ORDER BY failures DESC, scorecard, item LIMIT ` + strconv.Itoa(limit)
-	rows, err := s.conn.Query(ctx, q, append(targs, args...)...)
+	rows, err := s.conn.Query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("top failing: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/store"
 )
 
@@ -24,7 +25,8 @@ type rows struct {
 
 type resultRow struct {
 	store.ResultRow
-	json string
+	json     string
+	findings []string // each finding's JSON, for findings.finding_json
 }
 
 // prepare validates batch, adding the limits of ClickHouse's dates, and
@@ -35,12 +37,20 @@ func prepare(batch []store.Outcome) (*rows, error) {
 		return nil, err
 	}
 	b := &rows{outcomes: outs, results: make([]resultRow, len(results))}
+	var buf []byte
 	for i, r := range results {
 		js, err := json.Marshal(r.R)
 		if err != nil {
 			return nil, fmt.Errorf("%w: result %s/%s %s %s: encode: %w", store.ErrInvalid, r.R.Tenant, r.R.InteractionID, r.R.Scorecard, r.R.ScorecardVersion, err)
 		}
-		b.results[i] = resultRow{r, string(js)}
+		row := resultRow{ResultRow: r, json: string(js), findings: make([]string, len(r.Findings))}
+		for j, f := range r.Findings {
+			if buf, err = schemas.AppendFindingsJSON(buf[:0], []schemas.Finding{*f}); err != nil {
+				return nil, fmt.Errorf("%w: result %s/%s %s %s: finding %s: encode: %w", store.ErrInvalid, r.R.Tenant, r.R.InteractionID, r.R.Scorecard, r.R.ScorecardVersion, f.Item, err)
+			}
+			row.findings[j] = string(buf[1 : len(buf)-1]) // the object, without the list's brackets
+		}
+		b.results[i] = row
 		b.findings += len(r.Findings)
 	}
 	return b, nil

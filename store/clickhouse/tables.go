@@ -39,6 +39,7 @@ func (b *rows) outcomesTable(seq uint64) table {
 	n := len(b.outcomes)
 	var (
 		tenant, id, status, reason = strs(n), strs(n), strs(n), strs(n)
+		turns                      = strs(n)
 		day, at                    = times(n), times(n)
 		ns, seqs                   = make([]uint64, 0, n), make([]uint64, 0, n)
 	)
@@ -47,11 +48,12 @@ func (b *rows) outcomesTable(seq uint64) table {
 		tenant, id = append(tenant, o.Tenant), append(id, o.InteractionID)
 		day = append(day, row.Day)
 		status, reason = append(status, string(o.Status)), append(reason, o.Reason)
+		turns = append(turns, row.Turns)
 		at, ns, seqs = append(at, o.ReceivedAt.UTC()), append(ns, uint64(o.ReceivedAt.UnixNano())), append(seqs, seq)
 	}
 	return table{name: "outcomes", rows: n, columns: []column{
 		{"tenant", tenant}, {"interaction_id", id}, {"day", day}, {"status", status}, {"reason", reason},
-		{"received_at", at}, {"received_ns", ns}, {"seq", seqs},
+		{"received_at", at}, {"received_ns", ns}, {"seq", seqs}, {"turns", turns},
 	}}
 }
 
@@ -115,10 +117,12 @@ func (b *rows) findingsTable(seq uint64) table {
 		day, at                              = times(n), times(n)
 		ns, seqs                             = make([]uint64, 0, n), make([]uint64, 0, n)
 		points, maxPoints, confidence        = make([]float64, 0, n), make([]float64, 0, n), make([]float64, 0, n)
+		fjs                                  = strs(n)
 	)
 	for _, row := range b.results {
 		r := row.R
 		rat, rns := row.ReceivedAt.UTC(), uint64(row.ReceivedAt.UnixNano())
+		fjs = append(fjs, row.findings...)
 		for _, f := range row.Findings {
 			tenant, id = append(tenant, r.Tenant), append(id, r.InteractionID)
 			scorecard, version, item = append(scorecard, r.Scorecard), append(version, r.ScorecardVersion), append(item, f.Item)
@@ -133,6 +137,7 @@ func (b *rows) findingsTable(seq uint64) table {
 		{"day", day}, {"received_at", at}, {"received_ns", ns}, {"seq", seqs},
 		{"section", section}, {"kind", kind}, {"verdict", verdict},
 		{"points", points}, {"max_points", maxPoints}, {"severity", severity}, {"confidence", confidence},
+		{"finding_json", fjs},
 	}}
 }
 

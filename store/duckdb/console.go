@@ -5,7 +5,9 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	duck "github.com/duckdb/duckdb-go/v2"
@@ -61,7 +63,7 @@ func strArgs(s []string) []any {
 }
 
 // reviewed is the review count and whether one was done, per interaction
-// and scorecard, of the tenants in c (tenant conditions only).
+// and scorecard, of tenants (all when nil).
 func reviewed(tenants []string) (string, []any) {
 	c := filter(store.Filter{Tenants: tenants})
 	return `SELECT tenant, interaction_id, scorecard, count(*) AS n, bool_or(done) AS done
@@ -89,14 +91,27 @@ func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEn
 		c.add("list_has_any(failed_items, ["+placeholders(len(f.Items))+"])", strArgs(f.Items)...)
 	}
 	rv, rvArgs := reviewed(f.Tenants)
-	q := `SELECT ` + queueCols + `, coalesce(v.n, 0) AS reviews,
-			CASE WHEN v.done THEN 'done' WHEN v.n > 0 THEN 'in_review' ELSE 'open' END AS status
-		FROM (SELECT ` + queueCols + ` FROM results WHERE true` + c.String() + `) AS r
-		LEFT JOIN (` + rv + `) AS v USING (tenant, interaction_id, scorecard)`
-	args := append(c.args, rvArgs...)
-	if f.Status != "" {
-		q = `SELECT * FROM (` + q + `) WHERE status = ?`
-		args = append(args, f.Status)
+	base := `SELECT ` + queueCols + ` FROM results WHERE true` + c.String()
+	withReviews := func(from string) string {
+		return `SELECT ` + queueCols + `, coalesce(v.n, 0) AS reviews,
+				CASE WHEN v.done THEN 'done' WHEN v.n > 0 THEN 'in_review' ELSE 'open' END AS status
+			FROM (` + from + `) AS r LEFT JOIN (` + rv + `) AS v USING (tenant, interaction_id, scorecard)`
+	}
+	const order = ` ORDER BY severity_rank DESC, started_at DESC, interaction_id, tenant, scorecard, scorecard_version`
+	limit := []any{f.EffectiveLimit(), f.Offset}
+	var countQ, pageQ string
+	var countArgs, pageArgs []any
+	if f.Status == "" {
+		// The page is chosen from the results alone; only its entries
+		// are joined to their reviews.
+		countQ, countArgs = `SELECT count(*) FROM results WHERE true`+c.String(), c.args
+		pageQ = withReviews(base+order+` LIMIT ? OFFSET ?`) + order
+		pageArgs = append(append(append([]any{}, c.args...), limit...), rvArgs...)
+	} else {
+		q := `SELECT * FROM (` + withReviews(base) + `) WHERE status = ?`
+		args := append(append(append([]any{}, c.args...), rvArgs...), f.Status)
+		countQ, countArgs = `SELECT count(*) FROM (`+q+`)`, args
+		pageQ, pageArgs = q+order+` LIMIT ? OFFSET ?`, append(args, limit...)
 	}
 
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -105,12 +120,10 @@ func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEn
 	}
 	defer tx.Rollback() //nolint:errcheck // read only
 	var total int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+`)`, args...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("duckdb: queue: count: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT * FROM (`+q+`)
-		ORDER BY severity_rank DESC, started_at DESC, interaction_id, tenant, scorecard, scorecard_version
-		LIMIT ? OFFSET ?`, append(args, f.EffectiveLimit(), f.Offset)...)
+	rows, err := tx.QueryContext(ctx, pageQ, pageArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("duckdb: queue: %w", err)
 	}
@@ -146,13 +159,14 @@ func (s *Store) AddReview(ctx context.Context, r store.Review) error {
 		return fmt.Errorf("duckdb: add review: %w", err)
 	}
 	res, err := s.db.ExecContext(ctx, `INSERT INTO reviews
-			(tenant, interaction_id, scorecard, item, day, reviewer, decision, verdict, comment, done, reviewed_at)
+			(tenant, interaction_id, scorecard, item, day, reviewer, decision, verdict, ai_verdict, comment, done, reviewed_at)
 		SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), arg_max(day, received_at),
-			CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BOOLEAN), CAST(? AS TIMESTAMP)
+			CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
+			CAST(? AS BOOLEAN), CAST(? AS TIMESTAMP)
 		FROM results WHERE tenant = ? AND interaction_id = ? AND scorecard = ?
 		HAVING count(*) > 0`,
 		r.Tenant, r.InteractionID, r.Scorecard, r.Item,
-		r.Reviewer, r.Decision, string(r.Verdict), r.Comment, r.Done, r.At.UTC(),
+		r.Reviewer, r.Decision, string(r.Verdict), string(r.AIVerdict), r.Comment, r.Done, r.At.UTC(),
 		r.Tenant, r.InteractionID, r.Scorecard)
 	if err != nil {
 		return fmt.Errorf("duckdb: add review: %w", err)
@@ -171,7 +185,7 @@ func (s *Store) AddReview(ctx context.Context, r store.Review) error {
 func (s *Store) Reviews(ctx context.Context, f store.Filter, interactionID string) ([]store.Review, error) {
 	c := filter(f)
 	rows, err := s.db.QueryContext(ctx, `SELECT tenant, interaction_id, scorecard, item, reviewer, decision, verdict,
-			comment, done, reviewed_at
+			ai_verdict, comment, done, reviewed_at
 		FROM reviews WHERE interaction_id = ?`+c.String()+` ORDER BY reviewed_at, review_id`,
 		append([]any{interactionID}, c.args...)...)
 	if err != nil {
@@ -181,18 +195,68 @@ func (s *Store) Reviews(ctx context.Context, f store.Filter, interactionID strin
 	var out []store.Review
 	for rows.Next() {
 		var (
-			r       store.Review
-			verdict string
+			r           store.Review
+			verdict, ai string
 		)
 		if err := rows.Scan(&r.Tenant, &r.InteractionID, &r.Scorecard, &r.Item, &r.Reviewer, &r.Decision, &verdict,
-			&r.Comment, &r.Done, &r.At); err != nil {
+			&ai, &r.Comment, &r.Done, &r.At); err != nil {
 			return nil, fmt.Errorf("duckdb: reviews %s: %w", interactionID, err)
 		}
-		r.Verdict, r.At = schemas.Verdict(verdict), r.At.UTC()
+		r.Verdict, r.AIVerdict, r.At = schemas.Verdict(verdict), schemas.Verdict(ai), r.At.UTC()
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("duckdb: reviews %s: %w", interactionID, err)
+	}
+	return out, nil
+}
+
+// Transcript returns the turns kept with an interaction's outcome.
+func (s *Store) Transcript(ctx context.Context, f store.Filter, tenant, interactionID string) ([]schemas.Turn, error) {
+	if len(f.Tenants) > 0 && !slices.Contains(f.Tenants, tenant) {
+		return nil, nil
+	}
+	c := filter(store.Filter{From: f.From, To: f.To})
+	var js string
+	err := s.db.QueryRowContext(ctx, `SELECT turns FROM outcomes WHERE tenant = ? AND interaction_id = ?`+c.String(),
+		append([]any{tenant, interactionID}, c.args...)...).Scan(&js)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("duckdb: transcript %s/%s: %w", tenant, interactionID, err)
+	}
+	return store.DecodeTurns(js)
+}
+
+// Agreement counts machine and reviewer verdicts of the latest review of
+// every reviewed finding in f.
+func (s *Store) Agreement(ctx context.Context, f store.Filter) ([]store.VerdictPairs, error) {
+	c := filter(f)
+	rows, err := s.db.QueryContext(ctx, `SELECT scorecard, item, ai_verdict, verdict, count(*) AS n FROM (
+			SELECT scorecard, item, ai_verdict, verdict FROM reviews WHERE true`+c.String()+`
+			QUALIFY row_number() OVER (PARTITION BY tenant, interaction_id, scorecard, item
+				ORDER BY reviewed_at DESC, review_id DESC) = 1)
+		WHERE ai_verdict <> ''
+		GROUP BY ALL ORDER BY scorecard, item, ai_verdict, verdict`, c.args...)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: agreement: %w", err)
+	}
+	defer rows.Close()
+	var out []store.VerdictPairs
+	for rows.Next() {
+		var (
+			p         store.VerdictPairs
+			ai, human string
+		)
+		if err := rows.Scan(&p.Scorecard, &p.Item, &ai, &human, &p.N); err != nil {
+			return nil, fmt.Errorf("duckdb: agreement: %w", err)
+		}
+		p.AI, p.Human = schemas.Verdict(ai), schemas.Verdict(human)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("duckdb: agreement: %w", err)
 	}
 	return out, nil
 }

@@ -16,7 +16,8 @@
 // For the review queue, results also keep severity_rank (the worst
 // severity among the failed findings, store.SeverityRank) and
 // failed_items (the failed items in scorecard order), so that the queue,
-// the agent view and their filters never read findings. reviews holds the
+// the agent view, Summary's TopFailing and their filters never read
+// findings (a million results have 38 million). reviews holds the
 // reviews, append-only, one row each, with the interaction's day.
 //
 // # Reads

@@ -88,8 +88,8 @@ func TestMigrationsRecorded(t *testing.T) {
 	var n int
 	var name string
 	err := s.db.QueryRowContext(t.Context(), `SELECT count(*), string_agg(name, ' ' ORDER BY version) FROM schema_migrations WHERE applied_at IS NOT NULL`).Scan(&n, &name)
-	if err != nil || n != 2 || name != "init console" {
-		t.Errorf("schema_migrations: %d rows, names %q, err %v; want 2 rows, init console", n, name, err)
+	if err != nil || n != 3 || name != "init console transcripts" {
+		t.Errorf("schema_migrations: %d rows, names %q, err %v; want 3 rows, init console transcripts", n, name, err)
 	}
 }
 

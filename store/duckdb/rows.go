@@ -39,7 +39,7 @@ func prepare(batch []store.Outcome) (*rows, error) {
 func (b *rows) appendOutcomes(a *duck.Appender) error {
 	for _, r := range b.outcomes {
 		o := r.O
-		if err := a.AppendRow(o.Tenant, o.InteractionID, r.Day, string(o.Status), o.Reason, o.ReceivedAt.UTC()); err != nil {
+		if err := a.AppendRow(o.Tenant, o.InteractionID, r.Day, string(o.Status), o.Reason, o.ReceivedAt.UTC(), r.Turns); err != nil {
 			return err
 		}
 	}

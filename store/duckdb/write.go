@@ -23,7 +23,7 @@ type table struct {
 
 var (
 	outcomesTable = table{"outcomes", "stage_outcomes",
-		"tenant, interaction_id, day, status, reason, received_at"}
+		"tenant, interaction_id, day, status, reason, received_at, turns"}
 	resultsTable = table{"results", "stage_results",
 		"result_id, tenant, interaction_id, scorecard, scorecard_version, day, received_at, " +
 			"channel, language, queue, agent_id, team, started_at, processed_at, " +
@@ -59,7 +59,7 @@ var (
 	// stored result of their key are dropped; the others replace theirs,
 	// findings included.
 	redelivered = []string{
-		`UPDATE outcomes AS o SET day = s.day, status = s.status, reason = s.reason, received_at = s.received_at
+		`UPDATE outcomes AS o SET day = s.day, status = s.status, reason = s.reason, received_at = s.received_at, turns = s.turns
 		 FROM stage_outcomes AS s WHERE ` + outcomeMatch + ` AND s.received_at > o.received_at`,
 		`DELETE FROM stage_results AS s USING results AS r WHERE ` + resultMatch + ` AND r.received_at > s.received_at`,
 		`DELETE FROM finding_rows WHERE result_id IN (SELECT r.result_id FROM results AS r JOIN stage_results AS s ON ` + resultMatch + `)`,

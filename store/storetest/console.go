@@ -33,6 +33,8 @@ var consoleTests = []struct {
 	{"CoachingOrderAndFilters", testCoaching},
 	{"CoachingRejectsBadFilters", testCoachingInvalid},
 	{"AgentView", testAgent},
+	{"TranscriptLatestDeliveryPerTenant", testTranscript},
+	{"AgreementLatestReviewPerFinding", testAgreement},
 	{"ConsoleTenantIsolation", testConsoleIsolation},
 	{"ConsoleCanceledContext", testConsoleCanceled},
 }
@@ -268,7 +270,7 @@ func testQueueInvalid(t *testing.T, s store.Store) {
 // review returns a valid review of a finding of acme-express's q1.
 func review(item string, done bool, at time.Time) store.Review {
 	return store.Review{Tenant: Acme, InteractionID: "q1", Scorecard: Logistics, Item: item, Reviewer: "qa-li",
-		Decision: store.Confirm, Verdict: schemas.Fail, Comment: "确认：未核实身份", Done: done, At: at}
+		Decision: store.Confirm, Verdict: schemas.Fail, AIVerdict: schemas.Fail, Comment: "确认：未核实身份", Done: done, At: at}
 }
 
 func addReview(t *testing.T, s store.Store, r store.Review) {
@@ -407,6 +409,7 @@ func testAddReviewInvalid(t *testing.T, s store.Store) {
 		"reviewer":       func(r *store.Review) { r.Reviewer = "" },
 		"decision":       func(r *store.Review) { r.Decision = "maybe" },
 		"verdict":        func(r *store.Review) { r.Verdict = schemas.NotEvaluated },
+		"ai_verdict":     func(r *store.Review) { r.AIVerdict = "" },
 		"comment":        func(r *store.Review) { r.Comment = strings.Repeat("长", store.MaxReviewComment) },
 		"at":             func(r *store.Review) { r.At = time.Time{} },
 	} {
@@ -698,6 +701,103 @@ func wantAgent(t *testing.T, s store.Store, f store.Filter, agent, wantDays, wan
 	}
 }
 
+func transcript(t *testing.T, s store.Store, f store.Filter, tenant, id string) string {
+	t.Helper()
+	ts, err := s.Transcript(t.Context(), f, tenant, id)
+	if err != nil {
+		t.Fatalf("Transcript(%+v, %s, %s): %v", f, tenant, id, err)
+	}
+	var b strings.Builder
+	for _, x := range ts {
+		fmt.Fprintf(&b, "%s@%d-%d:%s;", x.Speaker, x.StartMS, x.EndMS, x.Text)
+	}
+	return b.String()
+}
+
+func testTranscript(t *testing.T, s store.Store) {
+	turns := func(texts ...string) []schemas.Turn {
+		var ts []schemas.Turn
+		for i, x := range texts {
+			sp := schemas.Agent
+			if i%2 == 1 {
+				sp = schemas.Customer
+			}
+			ts = append(ts, schemas.Turn{Speaker: sp, Text: x, StartMS: int64(i) * 1000, EndMS: int64(i)*1000 + 900})
+		}
+		return ts
+	}
+	withTurns := func(o store.Outcome, ts []schemas.Turn) store.Outcome { o.Turns = ts; return o }
+	a := withTurns(deliver(received, res(Acme, "t1", at(day1, 9), 80)), turns("您好，请问有什么可以帮您？", "我的包裹丢了"))
+	b := withTurns(deliver(received, res(Shopfast, "t1", at(day1, 9), 80)), turns("shopfast 的对话"))
+	write(t, s, a, b, deliver(received, res(Acme, "t2", at(day1, 9), 80)))
+	wantA := "agent@0-900:您好，请问有什么可以帮您？;customer@1000-1900:我的包裹丢了;"
+	for _, tc := range []struct {
+		f          store.Filter
+		tenant, id string
+		want       string
+	}{
+		{store.Filter{}, Acme, "t1", wantA},
+		{store.Filter{Tenants: []string{Other, Acme}, From: day1, To: day1}, Acme, "t1", wantA},
+		{store.Filter{}, Shopfast, "t1", "agent@0-900:shopfast 的对话;"},
+		{store.Filter{Tenants: []string{Shopfast}}, Acme, "t1", ""},
+		{store.Filter{Tenants: []string{Acme}, From: day2}, Acme, "t1", ""},
+		{store.Filter{}, Acme, "t2", ""}, // kept no turns
+		{store.Filter{}, Acme, "nope", ""},
+	} {
+		if got := transcript(t, s, tc.f, tc.tenant, tc.id); got != tc.want {
+			t.Errorf("Transcript(%+v, %s, %s) = %q, want %q", tc.f, tc.tenant, tc.id, got, tc.want)
+		}
+	}
+	// A later delivery replaces the turns, an earlier one does not.
+	write(t, s, withTurns(deliver(received.Add(time.Minute), res(Acme, "t1", at(day1, 9), 80)), turns("重新转写")))
+	write(t, s, withTurns(deliver(received.Add(-time.Minute), res(Acme, "t1", at(day1, 9), 80)), turns("更早的")))
+	if got, want := transcript(t, s, store.Filter{}, Acme, "t1"), "agent@0-900:重新转写;"; got != want {
+		t.Errorf("after re-deliveries: %q, want %q", got, want)
+	}
+}
+
+func testAgreement(t *testing.T, s store.Store) {
+	queueFixtures(t, s)
+	t0 := received.Add(time.Hour)
+	rv := func(tenant, id, scorecard, item string, ai, human schemas.Verdict, at time.Time) {
+		r := review(item, false, at)
+		r.Tenant, r.InteractionID, r.Scorecard, r.AIVerdict, r.Verdict = tenant, id, scorecard, ai, human
+		if ai != human {
+			r.Decision = store.Overturn
+		}
+		addReview(t, s, r)
+	}
+	fail, pass, na := schemas.Fail, schemas.Pass, schemas.NA
+	rv(Acme, "q1", Logistics, "greeting", fail, fail, t0)
+	rv(Acme, "q1", Logistics, "greeting", fail, pass, t0.Add(time.Minute)) // the latest counts
+	rv(Acme, "q1", Logistics, "verify_identity", fail, fail, t0)
+	rv(Acme, "q4", Logistics, "verify_identity", fail, fail, t0)
+	rv(Acme, "q4", Logistics, "apology", fail, na, t0.Add(time.Minute))
+	rv(Acme, "q4", Logistics, "apology", fail, fail, t0) // older
+	rv(Shopfast, "q1", Ecommerce, "refund_policy", fail, na, t0)
+	for _, tc := range []struct {
+		f    store.Filter
+		want string
+	}{
+		{store.Filter{}, "ecommerce-en/refund_policy fail→na 1; logistics-zh/apology fail→na 1; logistics-zh/greeting fail→pass 1; logistics-zh/verify_identity fail→fail 2; "},
+		{store.Filter{Tenants: []string{Acme}, From: day1, To: day1}, "logistics-zh/greeting fail→pass 1; logistics-zh/verify_identity fail→fail 1; "},
+		{store.Filter{Tenants: []string{Shopfast}}, "ecommerce-en/refund_policy fail→na 1; "},
+		{store.Filter{Tenants: []string{Other}}, ""},
+	} {
+		ps, err := s.Agreement(t.Context(), tc.f)
+		if err != nil {
+			t.Fatalf("Agreement(%+v): %v", tc.f, err)
+		}
+		var b strings.Builder
+		for _, p := range ps {
+			fmt.Fprintf(&b, "%s/%s %s→%s %d; ", p.Scorecard, p.Item, p.AI, p.Human, p.N)
+		}
+		if b.String() != tc.want {
+			t.Errorf("Agreement(%+v)\n got: %s\nwant: %s", tc.f, b.String(), tc.want)
+		}
+	}
+}
+
 // testConsoleIsolation checks every console method with two tenants
 // holding the same interaction ids, agent ids and items.
 func testConsoleIsolation(t *testing.T, s store.Store) {
@@ -762,6 +862,10 @@ func testConsoleCanceled(t *testing.T, s store.Store) {
 	check("Coaching", err)
 	_, err = s.Agent(ctx, store.Filter{}, "a1")
 	check("Agent", err)
+	_, err = s.Transcript(ctx, store.Filter{}, Acme, "q1")
+	check("Transcript", err)
+	_, err = s.Agreement(ctx, store.Filter{})
+	check("Agreement", err)
 	if got := reviews(t, s, store.Filter{}, "q1"); len(got) != 0 {
 		t.Errorf("a review added with a canceled context was stored: %+v", got)
 	}
