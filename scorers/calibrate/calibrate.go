@@ -32,10 +32,13 @@ func category(v schemas.Verdict) int {
 	return -1
 }
 
-// Pair is one item of one interaction judged by both a human and the AI.
+// Pair is one item of one interaction judged by both a human and the AI,
+// or N such items judged alike (the console's review counts).
 type Pair struct {
 	Scorecard, Item string
 	Human, AI       schemas.Verdict
+	// N is how many items the pair stands for; 0 means 1.
+	N int
 }
 
 // Report is the agreement on one scorecard item (or, with Item AllItems, on
@@ -73,10 +76,11 @@ func Compare(pairs []Pair) []Report {
 			r = &Report{Scorecard: p.Scorecard, Item: p.Item}
 			byItem[k] = r
 		}
+		n := max(p.N, 1)
 		if a := category(p.AI); a >= 0 {
-			r.Confusion[h][a]++
+			r.Confusion[h][a] += n
 		} else {
-			r.NotEvaluated++
+			r.NotEvaluated += n
 		}
 	}
 	items := make([]*Report, 0, len(byItem))

@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -208,5 +209,23 @@ func TestJoinMissingResultOrFindingIsNotEvaluated(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("pair %d = %v, want %v", i, got[i], want[i])
 		}
+	}
+}
+
+func TestComparePairsWithCountsEqualsRepeatedPairs(t *testing.T) {
+	var one, counted []Pair
+	for _, c := range []struct {
+		h, a schemas.Verdict
+		n    int
+	}{{P, P, 5}, {P, F, 2}, {F, F, 4}, {NA, P, 1}, {F, NE, 3}} {
+		one = append(one, pairs("item", c.h, c.a, c.n)...)
+		counted = append(counted, Pair{Scorecard: "sc", Item: "item", Human: c.h, AI: c.a, N: c.n})
+	}
+	a, b := Compare(one), Compare(counted)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("with counts:\n%v\nrepeated:\n%v", b, a)
+	}
+	if a[0].N != 12 || a[0].NotEvaluated != 3 {
+		t.Errorf("N %d, not evaluated %d; want 12, 3", a[0].N, a[0].NotEvaluated)
 	}
 }
