@@ -46,7 +46,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
-	for _, page := range []string{"login", "dashboard", "queue", "interaction", "coaching", "agent"} {
+	for _, page := range []string{"login", "dashboard", "queue", "interaction", "coaching", "agent", "calibration"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(web, "web/layout.html", "web/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("console: template %s: %w", page, err)
@@ -69,6 +69,8 @@ func New(cfg Config) (*Server, error) {
 	s.mux.Handle("GET /api/v1/interactions/{id}", a.Require(auth.Read, http.HandlerFunc(s.interactionAPI)))
 	s.mux.Handle("POST /interactions/{id}/reviews", a.Require(auth.Review, http.HandlerFunc(s.addReview)))
 	s.mux.Handle("POST /api/v1/interactions/{id}/reviews", a.Require(auth.Review, http.HandlerFunc(s.addReview)))
+	s.mux.Handle("GET /calibration", a.Require(auth.Review, http.HandlerFunc(s.calibration)))
+	s.mux.Handle("GET /api/v1/calibration", a.Require(auth.Review, http.HandlerFunc(s.calibrationAPI)))
 	s.mux.Handle("GET /coaching", a.Require(auth.Coach, http.HandlerFunc(s.coaching)))
 	s.mux.Handle("GET /coaching/export/{format}", a.Require(auth.Coach, http.HandlerFunc(s.coachingExport)))
 	s.mux.Handle("GET /agents/{id}", a.Require(auth.Coach, http.HandlerFunc(s.agent)))

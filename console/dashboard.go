@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zhijian-qa/zhijian/console/auth"
+	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/store"
 )
 
@@ -39,16 +40,42 @@ func filter(r *http.Request) (store.Filter, bool, error) {
 	return f, ok, nil
 }
 
-// dayRow is one day of the coverage dashboard, over the filter's tenants.
-type dayRow struct {
-	Day                             time.Time
-	Received, Full, Partial, Failed int64
+// dashFilter reads what a dashboard asks for: filter's tenants and days,
+// and a channel, queue and team.
+func dashFilter(r *http.Request) (store.TrendFilter, bool, error) {
+	f, ok, err := filter(r)
+	q := r.URL.Query()
+	tf := store.TrendFilter{Filter: f, Channel: strings.TrimSpace(q.Get("channel")),
+		Queue: strings.TrimSpace(q.Get("queue")), Team: strings.TrimSpace(q.Get("team"))}
+	if err != nil {
+		return tf, ok, err
+	}
+	switch schemas.Channel(tf.Channel) {
+	case "", schemas.Voice, schemas.Chat, schemas.Email:
+	default:
+		return tf, ok, fmt.Errorf("channel: %q is not voice, chat or email", tf.Channel)
+	}
+	return tf, ok, nil
 }
 
-func (d dayRow) Scored() int64 { return d.Full + d.Partial }
+// dayRow is one day of the dashboard's trend: a store.Day (the same
+// fields, in the same order) with JSON names.
+type dayRow struct {
+	Day      time.Time `json:"day"`
+	Received int64     `json:"received"`
+	Scored   int64     `json:"scored"`
+	Failed   int64     `json:"failed"`
+	Results  int64     `json:"results"`
+	Passed   int64     `json:"passed"`
+	Critical int64     `json:"critical"`
+	AvgScore float64   `json:"avg_score"`
+}
 
-// Coverage is the share scored, in percent.
-func (d dayRow) Coverage() float64 { return percent(d.Scored(), d.Received) }
+// Coverage is the share of received interactions scored, in percent.
+func (d dayRow) Coverage() float64 { return percent(d.Scored, d.Received) }
+
+// PassRate is the share of results passed, in percent.
+func (d dayRow) PassRate() float64 { return percent(d.Passed, d.Results) }
 
 func percent(n, of int64) float64 {
 	if of == 0 {
@@ -57,48 +84,93 @@ func percent(n, of int64) float64 {
 	return 100 * float64(n) / float64(of)
 }
 
-// dashboardData is what the dashboard page and API show.
-type dashboardData struct {
-	Summary store.Summary `json:"summary"`
-	Days    []dayRow      `json:"days"`
-	Tenants []string      `json:"tenants"`
+// kpis are the dashboard's headline numbers, over every filter. Without a
+// channel, queue or team they are the store's Summary but for Critical,
+// the sum of the days'; with one, which Summary cannot narrow to, they
+// are the sums of the days (AvgScore weighted by Results) but for
+// Flagged, the review queue's total for the same filter.
+type kpis struct {
+	Received int64   `json:"received"`
+	Scored   int64   `json:"scored"`
+	Failed   int64   `json:"failed"`
+	Coverage float64 `json:"coverage_pct"` // Scored of Received
+	Results  int64   `json:"results"`
+	Passed   int64   `json:"passed"`
+	PassRate float64 `json:"pass_rate_pct"` // Passed of Results
+	AvgScore float64 `json:"avg_score"`
+	// Critical counts the results with a failed critical item.
+	Critical int64 `json:"critical"`
+	Flagged  int64 `json:"flagged"`
 }
 
-func (s *Server) loadDashboard(r *http.Request, f store.Filter) (*dashboardData, error) {
-	sum, err := s.cfg.Store.Summary(r.Context(), f, 10)
+// dashboardData is what the dashboard page shows and /api/v1/dashboard
+// answers.
+type dashboardData struct {
+	KPIs kpis `json:"kpis"`
+	// Days is the store's Trend for every filter, by day ascending.
+	Days []dayRow `json:"days"`
+	// Summary is the store's Summary for the tenants and days only:
+	// Narrowed says a channel, queue or team was asked for, which it and
+	// its TopFailing do not narrow to.
+	Summary  store.Summary `json:"summary"`
+	Narrowed bool          `json:"narrowed"`
+	// Tenants are those the caller may choose, with outcomes in the days.
+	Tenants []string `json:"tenants"`
+}
+
+func (s *Server) loadDashboard(r *http.Request, f store.TrendFilter) (*dashboardData, error) {
+	ctx, st := r.Context(), s.cfg.Store
+	sum, err := st.Summary(ctx, f.Filter, 10)
 	if err != nil {
 		return nil, err
 	}
-	cov, err := s.cfg.Store.Coverage(r.Context(), f)
+	trend, err := st.Trend(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	d := &dashboardData{Summary: sum}
-	byDay := map[time.Time]*dayRow{}
-	for _, c := range cov {
-		row := byDay[c.Day]
-		if row == nil {
-			row = &dayRow{Day: c.Day}
-			byDay[c.Day] = row
+	d := &dashboardData{Summary: sum, Narrowed: f.Channel != "" || f.Queue != "" || f.Team != "",
+		Days: make([]dayRow, len(trend)), Tenants: []string{}}
+	k := &d.KPIs
+	for i, day := range trend {
+		d.Days[i] = dayRow(day)
+		k.Received += day.Received
+		k.Scored += day.Scored
+		k.Failed += day.Failed
+		k.Results += day.Results
+		k.Passed += day.Passed
+		k.Critical += day.Critical
+		k.AvgScore += day.AvgScore * float64(day.Results)
+	}
+	if k.Results > 0 {
+		k.AvgScore /= float64(k.Results)
+	}
+	if d.Narrowed {
+		_, k.Flagged, err = st.Queue(ctx, store.QueueFilter{Filter: f.Filter, Channel: f.Channel, Queue: f.Queue, Team: f.Team, Limit: 1})
+		if err != nil {
+			return nil, err
 		}
-		row.Received += c.Received
-		row.Full += c.Full
-		row.Partial += c.Partial
-		row.Failed += c.Failed
+	} else {
+		k.Received, k.Scored, k.Failed = sum.Received, sum.Full+sum.Partial, sum.Failed
+		k.Results, k.Passed, k.AvgScore, k.Flagged = sum.Results, sum.Passed, sum.AvgScore, sum.Flagged
+	}
+	k.Coverage, k.PassRate = percent(k.Scored, k.Received), percent(k.Passed, k.Results)
+
+	scope, _ := auth.From(ctx).Scope(nil)
+	cov, err := st.Coverage(ctx, store.Filter{Tenants: scope, From: f.From, To: f.To})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cov {
 		if !slices.Contains(d.Tenants, c.Tenant) {
 			d.Tenants = append(d.Tenants, c.Tenant)
 		}
 	}
-	for _, row := range byDay {
-		d.Days = append(d.Days, *row)
-	}
-	slices.SortFunc(d.Days, func(a, b dayRow) int { return a.Day.Compare(b.Day) })
 	slices.Sort(d.Tenants)
 	return d, nil
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	f, ok, err := filter(r)
+	f, ok, err := dashFilter(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -113,15 +185,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the store did not answer; try again", http.StatusServiceUnavailable)
 		return
 	}
-	lang := language(w, r)
 	s.render(w, r, "dashboard", map[string]any{
-		"D": d, "Filter": f, "Query": r.URL.Query(),
-		"Chart": coverageChart(d.Days, translator(lang)("chart_coverage")),
+		"D": d, "Query": r.URL.Query(), "Charts": charts(d.Days, translator(language(w, r))),
 	})
 }
 
 func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request) {
-	f, ok, err := filter(r)
+	f, ok, err := dashFilter(r)
 	switch {
 	case err != nil:
 		apiError(w, http.StatusBadRequest, err.Error())
@@ -132,37 +202,30 @@ func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.loadDashboard(r, f)
 	if err != nil {
+		s.cfg.Log.Sugar().Warnw("dashboard", "error", err)
 		apiError(w, http.StatusServiceUnavailable, "the store did not answer; try again")
 		return
 	}
 	writeJSON(w, d)
 }
 
-// coverageChart draws received (light) and scored (dark) bars per day as
-// SVG, with a title for screen readers; the table under it holds the
-// same numbers.
-func coverageChart(days []dayRow, label string) template.HTML {
-	const w, h, pad = 720, 200, 24
-	var top int64 = 1
-	for _, d := range days {
-		top = max(top, d.Received)
+// charts draws the dashboard's charts of its days, with t's words; the
+// tables under them hold the same numbers.
+func charts(days []dayRow, t func(string) string) map[string]template.HTML {
+	at := make([]time.Time, len(days))
+	var received, scored, passRate, avgScore []float64
+	for i, d := range days {
+		at[i] = d.Day
+		received = append(received, float64(d.Received))
+		scored = append(scored, float64(d.Scored))
+		passRate = append(passRate, d.PassRate())
+		avgScore = append(avgScore, d.AvgScore)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`, w, h+pad, template.HTMLEscapeString(label), template.HTMLEscapeString(label))
-	if len(days) > 0 {
-		bw := float64(w-2*pad) / float64(len(days))
-		for i, d := range days {
-			x := float64(pad) + float64(i)*bw
-			rh := float64(h-pad) * float64(d.Received) / float64(top)
-			sh := float64(h-pad) * float64(d.Scored()) / float64(top)
-			fmt.Fprintf(&b, `<rect class="received" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %d</title></rect>`,
-				x, float64(h)-rh, bw*0.8, rh, d.Day.Format(time.DateOnly), d.Received)
-			fmt.Fprintf(&b, `<rect class="scored" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %d</title></rect>`,
-				x+bw*0.2, float64(h)-sh, bw*0.6, sh, d.Day.Format(time.DateOnly), d.Scored())
-		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text><text x="%d" y="%d" text-anchor="end">%s</text>`,
-			pad, h+pad-6, days[0].Day.Format(time.DateOnly), w-pad, h+pad-6, days[len(days)-1].Day.Format(time.DateOnly))
+	desc := t("dash_chart_desc")
+	return map[string]template.HTML{
+		"Coverage": barChart(t("chart_coverage"), desc, at, 0, "%.0f",
+			bars{t("received"), "received", received}, bars{t("scored"), "scored", scored}),
+		"PassRate": barChart(t("dash_chart_pass_rate"), desc, at, 100, "%.1f%%", bars{t("pass_rate"), "pass_rate", passRate}),
+		"AvgScore": barChart(t("dash_chart_avg_score"), desc, at, 100, "%.1f", bars{t("avg_score"), "avg_score", avgScore}),
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) //nolint:gosec // built here from numbers and escaped text
 }

@@ -13,20 +13,38 @@ import (
 )
 
 var funcs = template.FuncMap{
-	"pct":      func(v float64) string { return fmt.Sprintf("%.1f%%", v) },
-	"num":      func(v float64) string { return fmt.Sprintf("%.1f", v) },
-	"date":     func(t time.Time) string { return t.Format(time.DateOnly) },
-	"other":    other,
-	"share":    func(n, of int64) string { return fmt.Sprintf("%.1f%%", percent(n, of)) },
-	"add":      func(a, b int64) int64 { return a + b },
-	"add64":    func(a, b int) int64 { return int64(a + b) },
-	"since":    since,
-	"can":      can,
-	"list":     func(s ...string) []string { return s },
-	"join":     func(s []string) string { return strings.Join(s, ", ") },
-	"ms":       clock,
-	"nextPage": nextPage,
-	"timeline": timeline,
+	"pct":       func(v float64) string { return fmt.Sprintf("%.1f%%", v) },
+	"num":       func(v float64) string { return fmt.Sprintf("%.1f", v) },
+	"date":      func(t time.Time) string { return t.Format(time.DateOnly) },
+	"other":     other,
+	"share":     func(n, of int64) string { return fmt.Sprintf("%.1f%%", percent(n, of)) },
+	"add":       func(a, b int64) int64 { return a + b },
+	"add64":     func(a, b int) int64 { return int64(a + b) },
+	"since":     since,
+	"can":       can,
+	"list":      func(s ...string) []string { return s },
+	"join":      func(s []string) string { return strings.Join(s, ", ") },
+	"ms":        clock,
+	"nextPage":  nextPage,
+	"timeline":  timeline,
+	"mul100":    func(v *float64) float64 { return 100 * *v },
+	"kappaBand": kappaBand,
+}
+
+// kappaBand names the strength of agreement a kappa shows, after Landis and
+// Koch (1977): a message key.
+func kappaBand(k *float64) string {
+	switch v := *k; {
+	case v < 0.2:
+		return "kappa_slight"
+	case v < 0.4:
+		return "kappa_fair"
+	case v < 0.6:
+		return "kappa_moderate"
+	case v < 0.8:
+		return "kappa_substantial"
+	}
+	return "kappa_almost_perfect"
 }
 
 // can reports, in templates, whether the caller may take an action.
@@ -74,4 +92,47 @@ func timeline(m *schemas.Metrics) template.HTML {
 	}
 	fmt.Fprintf(&b, `<text x="0" y="40">0:00</text><text x="%d" y="40" text-anchor="end">%s</text></svg>`, w, clock(m.DurationMS))
 	return template.HTML(b.String()) //nolint:gosec // numbers and fixed words
+}
+
+// bars is one series of a bar chart: a value per day.
+type bars struct {
+	name, class string
+	values      []float64
+}
+
+// barChart draws series of bars per day as SVG, each series over the one
+// before and narrower, scaled to top (to the largest value when top is
+// 0); format prints a value. label names the chart (aria-label and
+// title) and desc says where its numbers are as text.
+func barChart(label, desc string, days []time.Time, top float64, format string, series ...bars) template.HTML {
+	const w, h, pad = 720, 200, 24
+	if top <= 0 {
+		top = 1
+		for _, s := range series {
+			for _, v := range s.values {
+				top = max(top, v)
+			}
+		}
+	}
+	esc := template.HTMLEscapeString
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title><desc>%s</desc>`,
+		w, h+pad, esc(label), esc(label), esc(desc))
+	if len(days) > 0 {
+		bw := float64(w-2*pad) / float64(len(days))
+		for i, day := range days {
+			x := float64(pad) + float64(i)*bw
+			for j, s := range series {
+				v := s.values[i]
+				bh := float64(h-pad) * min(max(v, 0), top) / top
+				fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s %s: `+format+`</title></rect>`,
+					s.class, x+0.2*float64(j)*bw, float64(h)-bh, (0.8-0.2*float64(j))*bw, bh, day.Format(time.DateOnly), esc(s.name), v)
+			}
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d">`+format+`</text>`, pad, pad-8, top)
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text><text x="%d" y="%d" text-anchor="end">%s</text>`,
+			pad, h+pad-6, days[0].Format(time.DateOnly), w-pad, h+pad-6, days[len(days)-1].Format(time.DateOnly))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) //nolint:gosec // built here from numbers and escaped text
 }

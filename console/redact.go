@@ -24,3 +24,9 @@ func redactFinding(f *schemas.Finding) {
 	}
 	f.Rationale = redact.String(f.Rationale)
 }
+
+func redactTurns(ts []schemas.Turn) {
+	for i := range ts {
+		ts[i].Text = redact.String(ts[i].Text)
+	}
+}

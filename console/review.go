@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,6 +83,9 @@ type interaction struct {
 	ID      string            `json:"interaction_id"`
 	Results []*schemas.Result `json:"results"`
 	Reviews []store.Review    `json:"reviews"`
+	// Transcripts are the turns kept for the interaction, one per tenant
+	// holding the id (almost always one); none when none were kept.
+	Transcripts []transcript `json:"transcripts"`
 }
 
 // loadInteraction reads an interaction within the caller's tenants; an id
@@ -107,12 +111,32 @@ func (s *Server) loadInteraction(w http.ResponseWriter, r *http.Request, api boo
 	if s.storeFailed(w, r, api, err) {
 		return nil, false
 	}
-	if !p.Can(auth.SeePII) {
+	pii := p.Can(auth.SeePII)
+	if !pii {
 		for _, res := range rs {
 			redactResult(res)
 		}
 	}
-	return &interaction{ID: id, Results: rs, Reviews: reviews}, true
+	in := &interaction{ID: id, Results: rs, Reviews: reviews, Transcripts: []transcript{}}
+	var seen []string
+	for _, res := range rs {
+		if slices.Contains(seen, res.Tenant) {
+			continue
+		}
+		seen = append(seen, res.Tenant)
+		turns, err := s.cfg.Store.Transcript(r.Context(), f, res.Tenant, id)
+		if s.storeFailed(w, r, api, err) {
+			return nil, false
+		}
+		if len(turns) == 0 {
+			continue
+		}
+		if !pii {
+			redactTurns(turns)
+		}
+		in.Transcripts = append(in.Transcripts, newTranscript(res.Tenant, turns, rs))
+	}
+	return in, true
 }
 
 func (s *Server) interactionPage(w http.ResponseWriter, r *http.Request) {

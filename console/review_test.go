@@ -3,11 +3,14 @@ package console_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/store"
 	"github.com/zhijian-qa/zhijian/store/storetest"
 )
@@ -153,5 +156,83 @@ func TestCoachingExamplesExportAsCSV(t *testing.T) {
 	}
 	if code, _ := get(t, c, s.srv.URL+"/agents/"+entries[0].AgentID); code != 200 {
 		t.Errorf("agent view: %d", code)
+	}
+}
+
+// TestTheTranscriptShowsEvidenceAndHidesPIIFromClients writes an
+// interaction with kept turns and checks what each role is shown.
+func TestTheTranscriptShowsEvidenceAndHidesPIIFromClients(t *testing.T) {
+	s := newSite(t)
+	o := storetest.RealisticOutcome(storetest.Acme, 500, time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+	o.Turns = []schemas.Turn{
+		{Speaker: schemas.Customer, Text: "我的电话是13812345678，包裹丢了", StartMS: 0},
+		{Speaker: schemas.Agent, Text: "非常抱歉给您带来不便", StartMS: 65_000},
+	}
+	f := &o.Results[0].Findings[0]
+	f.Verdict, f.Evidence = schemas.Fail, []schemas.Evidence{{Turn: 1, Start: 0, End: 4, Quote: "非常抱歉", OffsetMS: 65_000}}
+	if err := s.store.Write(t.Context(), []store.Outcome{o}); err != nil {
+		t.Fatal(err)
+	}
+	id := o.InteractionID
+	for user, phone := range map[string]string{"qa": "13812345678", "client-acme": "[PHONE]"} {
+		c := s.login(t, user)
+		code, page := get(t, c, s.srv.URL+"/interactions/"+id+"?lang=en")
+		mark := `<mark title="` + f.Item + `" data-items="` + f.Item + `">非常抱歉</mark>给您带来不便`
+		if code != 200 || !strings.Contains(page, "Transcript") || !strings.Contains(page, mark) ||
+			!strings.Contains(page, `href="#turn-`+storetest.Acme+`-1"`) || !strings.Contains(page, `id="turn-`+storetest.Acme+`-1"`) ||
+			!strings.Contains(page, "1:05") {
+			t.Errorf("%s: page %d without the transcript, its evidence or its link", user, code)
+		}
+		_, body := get(t, c, s.srv.URL+"/api/v1/interactions/"+id)
+		var in struct {
+			Transcripts []struct {
+				Tenant string         `json:"tenant"`
+				Turns  []schemas.Turn `json:"turns"`
+			} `json:"transcripts"`
+		}
+		if err := json.Unmarshal([]byte(body), &in); err != nil || len(in.Transcripts) != 1 || len(in.Transcripts[0].Turns) != 2 {
+			t.Fatalf("%s: API %s", user, body)
+		}
+		if got := in.Transcripts[0].Turns[0].Text; got != "我的电话是"+phone+"，包裹丢了" {
+			t.Errorf("%s: first turn %q, want the phone as %s", user, got, phone)
+		}
+		if strings.Contains(page, "13812345678") != (phone == "13812345678") {
+			t.Errorf("%s: the page shows the phone number: %v", user, strings.Contains(page, "13812345678"))
+		}
+	}
+	// Interactions without kept turns say so.
+	_, page := get(t, s.login(t, "qa"), s.srv.URL+"/interactions/"+storetest.RealisticOutcome(storetest.Acme, 1, time.Now()).InteractionID+"?lang=en")
+	if !strings.Contains(page, "No transcript was kept") {
+		t.Error("no word of the missing transcript")
+	}
+}
+
+// TestAReviewRecordsTheMachineVerdict checks that the reviewed finding's
+// verdict is stored with the review, whatever the body says, and that an
+// item without a finding is refused.
+func TestAReviewRecordsTheMachineVerdict(t *testing.T) {
+	s := newSite(t)
+	c := s.login(t, "qa")
+	e, _ := queue(t, c, s.srv.URL, "tenant="+storetest.Acme)
+	post := func(body string) (int, string) {
+		req, _ := http.NewRequest("POST", s.srv.URL+"/api/v1/interactions/"+e[0].InteractionID+"/reviews", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", csrf(t, c, s.srv.URL))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, body := post(`{"scorecard":"` + e[0].Scorecard + `","item":"` + e[0].FailedItems[0] + `","decision":"overturn","verdict":"pass","ai_verdict":"pass"}`)
+	var rv store.Review
+	if code != http.StatusCreated || json.Unmarshal([]byte(body), &rv) != nil || rv.AIVerdict != schemas.Fail || rv.Tenant != storetest.Acme {
+		t.Fatalf("review: %d %s; want 201 with ai_verdict fail", code, body)
+	}
+	code, body = post(`{"scorecard":"` + e[0].Scorecard + `","item":"no_such_item","decision":"confirm","verdict":"fail"}`)
+	if code != http.StatusBadRequest || !strings.Contains(body, "no_such_item") {
+		t.Errorf("review of an unknown item: %d %s", code, body)
 	}
 }

@@ -56,16 +56,58 @@ test('a wrong password is refused and says so', async () => {
   await ctx.close();
 });
 
+// near says a percentage as the page prints it (one decimal) is want.
+const near = (text, want) => assert.ok(Math.abs(parseFloat(text) - want) <= 0.05 + 1e-9, `${text} is not ${want}`);
+const total = (days, key) => days.reduce((n, d) => n + d[key], 0);
+
 test("the dashboard's numbers are the store's", async () => {
   const { ctx, page } = await signIn('admin');
-  const received = await page.textContent('[data-kpi=received]');
+  const kpi = async name => (await page.textContent(`[data-kpi=${name}]`)).trim();
+  const received = await kpi('received');
   assert.equal(received, process.env.ZHIJIAN_RECEIVED);
   const api = await (await page.request.get(`${base}/api/v1/dashboard`)).json();
-  assert.equal(Number(received), api.summary.Received);
-  assert.equal(Number(await page.textContent('[data-kpi=flagged]')), api.summary.Flagged);
-  // The table behind the chart adds up to the total.
-  const rows = await page.$$eval('table.data tbody tr', trs => trs.map(tr => Number(tr.children[1]?.textContent)));
-  assert.equal(rows.filter(n => !Number.isNaN(n)).length > 0, true);
+  assert.equal(api.narrowed, false);
+  // Unfiltered, the KPIs are the store's summary, and the days add up to it.
+  assert.equal(Number(received), api.kpis.received);
+  assert.equal(api.kpis.received, api.summary.received);
+  assert.equal(api.kpis.received, total(api.days, 'received'));
+  assert.equal(Number(await kpi('flagged')), api.kpis.flagged);
+  assert.equal(api.kpis.flagged, api.summary.flagged);
+  // Critical violations are the days' sum; the pass rate is passed of results.
+  assert.equal(Number(await kpi('critical')), api.kpis.critical);
+  assert.equal(api.kpis.critical, total(api.days, 'critical'));
+  assert.equal(api.kpis.passed, api.summary.passed);
+  assert.equal(api.kpis.results, api.summary.results);
+  near(await kpi('pass_rate'), 100 * api.kpis.passed / api.kpis.results);
+  near(await kpi('avg_score'), api.summary.avg_score);
+  // The tables behind the charts hold the days' numbers.
+  const column = (chart, i) => page.$$eval(`table[data-chart=${chart}] tbody tr`,
+    (trs, i) => trs.map(tr => Number(tr.children[i].textContent)), i);
+  assert.ok(api.days.length > 0);
+  assert.deepEqual(await column('coverage', 1), api.days.map(d => d.received));
+  assert.deepEqual(await column('pass_rate', 4), api.days.map(d => d.critical));
+  await ctx.close();
+});
+
+test('a channel filter narrows the dashboard consistently', async () => {
+  const { ctx, page } = await signIn('admin');
+  const kpis = async q => (await (await page.request.get(`${base}/api/v1/dashboard?${q}`)).json()).kpis;
+  const all = await kpis('');
+  const by = {};
+  for (const c of ['voice', 'chat', 'email']) by[c] = await kpis(`channel=${c}`);
+  // Every result has one channel, so the channels' results add up to all.
+  for (const k of ['results', 'passed', 'critical', 'flagged']) {
+    assert.equal(by.voice[k] + by.chat[k] + by.email[k], all[k], k);
+  }
+  assert.ok(by.chat.received > 0 && by.chat.received < all.received, `chat ${by.chat.received} of ${all.received}`);
+  // The page shows the narrowed numbers and keeps the filter.
+  await page.goto(`${base}/?lang=en&channel=chat`);
+  assert.equal(Number(await page.textContent('[data-kpi=received]')), by.chat.received);
+  assert.equal(Number(await page.textContent('[data-kpi=critical]')), by.chat.critical);
+  near(await page.textContent('[data-kpi=pass_rate]'), 100 * by.chat.passed / by.chat.results);
+  assert.equal(await page.inputValue('select[name=channel]'), 'chat');
+  assert.equal((await page.request.get(`${base}/api/v1/dashboard?channel=fax`)).status(), 400);
+  await page.screenshot({ path: join(shots, 'dashboard-admin-chat.png'), fullPage: true });
   await ctx.close();
 });
 
@@ -119,14 +161,14 @@ test('a reviewer overturns a finding and the review shows afterwards', async () 
 test("a client opening another tenant's interaction by URL gets a 404", async () => {
   const other = await firstQueued('tenant=shopwell');
   const { ctx, page } = await signIn('client-acme-express');
-  const resp = await page.goto(`${base}/interactions/${encodeURIComponent(other.InteractionID)}`);
+  const resp = await page.goto(`${base}/interactions/${encodeURIComponent(other.interaction_id)}`);
   assert.equal(resp.status(), 404);
-  assert.equal((await page.request.get(`${base}/api/v1/interactions/${encodeURIComponent(other.InteractionID)}`)).status(), 404);
+  assert.equal((await page.request.get(`${base}/api/v1/interactions/${encodeURIComponent(other.interaction_id)}`)).status(), 404);
   await ctx.close();
 });
 
 test('a coaching CSV export opens and has the right rows', async () => {
-  const item = (await firstQueued()).FailedItems[0];
+  const item = (await firstQueued()).failed_items[0];
   const { ctx, page } = await signIn('trainer');
   await page.goto(`${base}/coaching?lang=en&verdict=fail&item=${encodeURIComponent(item)}`);
   const shown = await page.$$eval('table.examples tbody tr', trs => trs.length);
