@@ -108,8 +108,19 @@ func TestCalibrationCountsTheLatestReviewOfEachFinding(t *testing.T) {
 		t.Errorf("shopfast: %s", body)
 	}
 	code, page := get(t, c, s.srv.URL+"/calibration?lang=en")
-	if code != 200 || strings.Count(page, "<table class=\"confusion\">") < len(want) || !strings.Contains(page, "data-kappa=") {
-		t.Errorf("page %d without a matrix per item", code)
+	if code != 200 || strings.Count(page, "<table class=\"confusion\">") < len(want) || strings.Contains(page, "%!") {
+		t.Errorf("page %d without a matrix per item, or with a formatting error", code)
+	}
+	for _, it := range d.Items {
+		row := fmt.Sprintf(`<tr data-item="%s/%s"`, it.Scorecard, it.Item)
+		kappa := `data-kappa=""`
+		if it.Kappa != nil {
+			kappa = fmt.Sprintf(`data-kappa="%.3f"`, *it.Kappa)
+		}
+		i := strings.Index(page, row)
+		if i < 0 || !strings.Contains(page[i:], kappa) || strings.Index(page[i:], kappa) > strings.Index(page[i:], "</tr>") {
+			t.Errorf("%s/%s: no row with %s", it.Scorecard, it.Item, kappa)
+		}
 	}
 	if _, page = get(t, c, s.srv.URL+"/calibration?lang=en&tenant="+storetest.Shopfast); !strings.Contains(page, "No reviews in this range") {
 		t.Error("an empty range does not say so")

@@ -124,5 +124,13 @@ func (s *Server) agent(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s.render(w, r, "agent", map[string]any{"A": v})
+	t := translator(language(w, r))
+	days := make([]time.Time, len(v.Days))
+	scores, rates := make([]float64, len(v.Days)), make([]float64, len(v.Days))
+	for i, d := range v.Days {
+		days[i], scores[i], rates[i] = d.Day, d.AvgScore, percent(d.Passed, d.Results)
+	}
+	chart := barChart(t("agent_chart")+" "+v.Agent, t("dash_chart_desc"), days, 100, "%.1f",
+		bars{t("avg_score"), "avg_score", scores}, bars{t("pass_rate"), "pass_rate_over", rates})
+	s.render(w, r, "agent", map[string]any{"A": v, "Chart": chart})
 }

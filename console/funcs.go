@@ -28,6 +28,7 @@ var funcs = template.FuncMap{
 	"nextPage":  nextPage,
 	"timeline":  timeline,
 	"mul100":    func(v *float64) float64 { return 100 * *v },
+	"deref":     func(v *float64) float64 { return *v },
 	"kappaBand": kappaBand,
 }
 

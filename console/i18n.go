@@ -74,6 +74,7 @@ var messages = map[string][2]string{ // [zh, en]
 	"kappa_moderate":       {"中等", "moderate"},
 	"kappa_substantial":    {"较高", "substantial"},
 	"kappa_almost_perfect": {"几乎完全一致", "almost perfect"},
+	"agent_chart":          {"每日平均分与合格率", "Average score and pass rate by day:"},
 	// interaction page
 	"transcript":    {"对话记录", "Transcript"},
 	"no_transcript": {"未保存对话记录", "No transcript was kept"},

@@ -3,6 +3,7 @@ package console_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -234,5 +235,36 @@ func TestAReviewRecordsTheMachineVerdict(t *testing.T) {
 	code, body = post(`{"scorecard":"` + e[0].Scorecard + `","item":"no_such_item","decision":"confirm","verdict":"fail"}`)
 	if code != http.StatusBadRequest || !strings.Contains(body, "no_such_item") {
 		t.Errorf("review of an unknown item: %d %s", code, body)
+	}
+}
+
+// TestTheAgentViewShowsTheStoresDays checks the agent page's chart and
+// table against Store.Agent.
+func TestTheAgentViewShowsTheStoresDays(t *testing.T) {
+	s := newSite(t)
+	c := s.login(t, "trainer")
+	e, _ := queue(t, s.login(t, "qa"), s.srv.URL, "tenant="+storetest.Acme)
+	agent := e[0].AgentID
+	v, err := s.store.Agent(t.Context(), store.Filter{}, agent)
+	if err != nil || len(v.Days) == 0 {
+		t.Fatalf("Agent(%s): %+v, %v", agent, v, err)
+	}
+	code, page := get(t, c, s.srv.URL+"/agents/"+agent+"?lang=en")
+	if code != 200 || !strings.Contains(page, `role="img"`) || !strings.Contains(page, "Average score and pass rate by day: "+agent) {
+		t.Fatalf("agent page %d without its chart", code)
+	}
+	for _, d := range v.Days {
+		row := fmt.Sprintf("<td>%s</td><td>%d</td><td>%.1f</td><td>%d</td>", d.Day.Format(time.DateOnly), d.Results, d.AvgScore, d.Passed)
+		if !strings.Contains(page, row) {
+			t.Errorf("no row %s", row)
+		}
+	}
+	for _, it := range v.TopFailing {
+		if !strings.Contains(page, ">"+it.Item+"</a></td><td>"+fmt.Sprint(it.Failures)+"<") {
+			t.Errorf("top failing %s (%d) not shown", it.Item, it.Failures)
+		}
+	}
+	if code, _ := get(t, c, s.srv.URL+"/agents/no-such-agent"); code != 404 {
+		t.Errorf("an unknown agent: %d", code)
 	}
 }

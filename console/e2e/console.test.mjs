@@ -155,6 +155,36 @@ test('a reviewer overturns a finding and the review shows afterwards', async () 
   assert.match(await page.textContent('table.reviews'), /verified earlier in the call/);
   assert.match(await page.textContent('table.reviews'), /qa/);
   await page.screenshot({ path: join(shots, 'interaction-reviewed.png'), fullPage: true });
+  // The transcript is shown, evidence highlighted, and each finding's
+  // evidence links to its turn.
+  assert.ok(await page.locator('.transcript li.turn').count() > 0);
+  assert.ok(await page.locator('.transcript mark').count() > 0);
+  const link = await page.getAttribute('.evidence a[href^="#turn-"]', 'href');
+  assert.equal(await page.locator(link).count(), 1, link);
+  // The review counts on the calibration page.
+  const item = await form.locator('input[name=item]').inputValue();
+  const cal = await (await page.request.get(`${base}/api/v1/calibration`)).json();
+  const row = cal.items.find(r => r.item === item);
+  assert.ok(row && row.n >= 1, `${item} not in calibration`);
+  // Overturned to pass: the reviewer's pass row, the machine's fail column.
+  assert.ok(row.confusion[0][1] >= 1, JSON.stringify(row));
+  await page.goto(`${base}/calibration?lang=en`);
+  assert.ok(await page.locator(`tr[data-item$="/${item}"] table.confusion`).count() >= 1);
+  await page.screenshot({ path: join(shots, 'calibration-qa.png'), fullPage: true });
+  await ctx.close();
+});
+
+test('a trainer opens an agent view', async () => {
+  const agent = (await firstQueued()).agent_id;
+  const { ctx, page } = await signIn('trainer');
+  const resp = await page.goto(`${base}/agents/${encodeURIComponent(agent)}?lang=en`);
+  assert.equal(resp.status(), 200);
+  assert.match(await page.textContent('main h1'), new RegExp(agent));
+  await page.screenshot({ path: join(shots, 'agent-trainer.png'), fullPage: true });
+  // A client may not.
+  const client = await signIn('client-acme-express');
+  assert.equal((await client.page.goto(`${base}/agents/${encodeURIComponent(agent)}`)).status(), 404);
+  await client.ctx.close();
   await ctx.close();
 });
 
