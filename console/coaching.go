@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/zhijian-qa/zhijian/console/auth"
@@ -32,8 +33,16 @@ func coachingFilter(r *http.Request) (store.CoachingFilter, bool, error) {
 	return cf, ok, err
 }
 
+// example is a coaching example with the turns around its first evidence:
+// the one before, the evidence's and the one after.
+type example struct {
+	store.Example
+	Snippet []schemas.Turn `json:"snippet"`
+	Lines   []line         `json:"-"` // Snippet on the page, evidence highlighted
+}
+
 // loadCoaching finds the examples; with no item chosen yet there are none.
-func (s *Server) loadCoaching(w http.ResponseWriter, r *http.Request, api bool) ([]store.Example, bool) {
+func (s *Server) loadCoaching(w http.ResponseWriter, r *http.Request, api bool) ([]example, bool) {
 	cf, ok, err := coachingFilter(r)
 	if api && err == nil && cf.Item == "" {
 		err = cf.Validate()
@@ -48,12 +57,38 @@ func (s *Server) loadCoaching(w http.ResponseWriter, r *http.Request, api bool) 
 	if s.storeFailed(w, r, api, err) {
 		return nil, false
 	}
-	if !auth.From(r.Context()).Can(auth.SeePII) {
-		for i := range es {
-			redactFinding(&es[i].Finding)
+	pii := auth.From(r.Context()).Can(auth.SeePII)
+	out := make([]example, len(es))
+	for i, e := range es {
+		if !pii {
+			redactFinding(&e.Finding)
 		}
+		turns, err := s.cfg.Store.Transcript(r.Context(), cf.Filter, e.Tenant, e.InteractionID)
+		if s.storeFailed(w, r, api, err) {
+			return nil, false
+		}
+		if !pii {
+			redactTurns(turns)
+		}
+		out[i] = snippet(e, turns)
 	}
-	return es, true
+	return out, true
+}
+
+// snippet cuts turns down to those around e's first evidence in them.
+func snippet(e store.Example, turns []schemas.Turn) example {
+	x := example{Example: e, Snippet: []schemas.Turn{}}
+	for _, ev := range e.Finding.Evidence {
+		if ev.Turn < 0 || ev.Turn >= len(turns) {
+			continue
+		}
+		from, to := max(ev.Turn-1, 0), min(ev.Turn+2, len(turns))
+		x.Snippet = turns[from:to]
+		r := &schemas.Result{Tenant: e.Tenant, Findings: []schemas.Finding{e.Finding}}
+		x.Lines = newTranscript(e.Tenant, turns, []*schemas.Result{r}).Lines[from:to]
+		break
+	}
+	return x
 }
 
 func (s *Server) coaching(w http.ResponseWriter, r *http.Request) {
@@ -95,10 +130,10 @@ func (s *Server) coachingExport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func writeCSV(w io.Writer, es []store.Example) {
+func writeCSV(w io.Writer, es []example) {
 	c := csv.NewWriter(w)
 	c.Write([]string{"tenant", "interaction_id", "scorecard", "agent_id", "team", "started_at", "score", //nolint:errcheck // flushed below
-		"item", "verdict", "confidence", "quote", "offset_ms", "rationale"})
+		"item", "verdict", "confidence", "quote", "offset_ms", "rationale", "snippet"})
 	for _, e := range es {
 		quote, offset := "", ""
 		if len(e.Finding.Evidence) > 0 {
@@ -106,7 +141,7 @@ func writeCSV(w io.Writer, es []store.Example) {
 		}
 		c.Write([]string{e.Tenant, e.InteractionID, e.Scorecard, e.AgentID, e.Team, e.StartedAt.Format(time.RFC3339), //nolint:errcheck // flushed below
 			fmt.Sprintf("%.1f", e.Score), e.Finding.Item, string(e.Finding.Verdict),
-			fmt.Sprintf("%.2f", e.Finding.Confidence), quote, offset, e.Finding.Rationale})
+			fmt.Sprintf("%.2f", e.Finding.Confidence), quote, offset, e.Finding.Rationale, snippetText(e.Snippet)})
 	}
 	c.Flush()
 }
@@ -133,4 +168,13 @@ func (s *Server) agent(w http.ResponseWriter, r *http.Request) {
 	chart := barChart(t("agent_chart")+" "+v.Agent, t("dash_chart_desc"), days, 100, "%.1f",
 		bars{t("avg_score"), "avg_score", scores}, bars{t("pass_rate"), "pass_rate_over", rates})
 	s.render(w, r, "agent", map[string]any{"A": v, "Chart": chart})
+}
+
+// snippetText is a snippet as plain text, a turn a line: "speaker: text".
+func snippetText(turns []schemas.Turn) string {
+	lines := make([]string, len(turns))
+	for i, t := range turns {
+		lines[i] = string(t.Speaker) + ": " + t.Text
+	}
+	return strings.Join(lines, "\n")
 }

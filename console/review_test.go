@@ -268,3 +268,45 @@ func TestTheAgentViewShowsTheStoresDays(t *testing.T) {
 		t.Errorf("an unknown agent: %d", code)
 	}
 }
+
+// TestCoachingExamplesCarryTheTurnsAroundTheEvidence checks the snippet of
+// an example on the page and in both exports.
+func TestCoachingExamplesCarryTheTurnsAroundTheEvidence(t *testing.T) {
+	s := newSite(t)
+	o := storetest.RealisticOutcome(storetest.Acme, 600, time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+	o.Turns = []schemas.Turn{
+		{Speaker: schemas.Agent, Text: "您好"},
+		{Speaker: schemas.Customer, Text: "我要投诉，包裹三天没动了"},
+		{Speaker: schemas.Agent, Text: "这个不归我们管"},
+		{Speaker: schemas.Customer, Text: "那归谁管？"},
+		{Speaker: schemas.Agent, Text: "再见"},
+	}
+	f := &o.Results[0].Findings[0]
+	f.Item, f.Verdict, f.Confidence = "snippet_probe", schemas.Fail, 0.99
+	f.Evidence = []schemas.Evidence{{Turn: 2, Start: 0, End: 4, Quote: "这个不归"}}
+	if err := s.store.Write(t.Context(), []store.Outcome{o}); err != nil {
+		t.Fatal(err)
+	}
+	c := s.login(t, "trainer")
+	q := "?item=snippet_probe&verdict=fail&lang=en"
+	_, page := get(t, c, s.srv.URL+"/coaching"+q)
+	if !strings.Contains(page, `<ol class="snippet">`) || !strings.Contains(page, `">这个不归</mark>我们管`) ||
+		!strings.Contains(page, "那归谁管？") || strings.Contains(page, "再见") {
+		t.Errorf("the page's snippet is not turns 1 to 3 with the evidence marked")
+	}
+	_, body := get(t, c, s.srv.URL+"/coaching/export/jsonl"+q)
+	var e struct {
+		InteractionID string         `json:"interaction_id"`
+		Snippet       []schemas.Turn `json:"snippet"`
+	}
+	if err := json.Unmarshal([]byte(strings.SplitN(body, "\n", 2)[0]), &e); err != nil || e.InteractionID != o.InteractionID ||
+		len(e.Snippet) != 3 || e.Snippet[0].Text != "我要投诉，包裹三天没动了" || e.Snippet[2].Text != "那归谁管？" {
+		t.Errorf("JSONL example: %s", body)
+	}
+	_, body = get(t, c, s.srv.URL+"/coaching/export/csv"+q)
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 2 || rows[0][13] != "snippet" ||
+		rows[1][13] != "customer: 我要投诉，包裹三天没动了\nagent: 这个不归我们管\ncustomer: 那归谁管？" {
+		t.Errorf("CSV: %q, %v", rows, err)
+	}
+}
