@@ -64,10 +64,10 @@ func nextPage(q url.Values, offset int64) template.URL {
 	return template.URL("?" + next.Encode()) //nolint:gosec // an encoded query
 }
 
-// timeline draws a call's silences, holds and overtalk over its length,
-// as SVG with a title for screen readers.
-func timeline(m *schemas.Metrics) template.HTML {
-	const w, h = 720, 46
+// timeline draws a call's talk (from turns with an end), silences, holds
+// and overtalk over its length, as SVG with a title for screen readers.
+func timeline(m *schemas.Metrics, turns []schemas.Turn) template.HTML {
+	const w, h = 720, 62
 	if m == nil || m.DurationMS <= 0 {
 		return ""
 	}
@@ -75,24 +75,30 @@ func timeline(m *schemas.Metrics) template.HTML {
 		return float64(w) * float64(min(max(ms, 0), m.DurationMS)) / float64(m.DurationMS)
 	}
 	var b strings.Builder
-	label := fmt.Sprintf("Timeline of %s: %d silences, %d overtalks, %d holds", clock(m.DurationMS), len(m.Silences), len(m.Overtalks), len(m.Holds))
+	label := fmt.Sprintf("Timeline of %s: talk by speaker, %d silences, %d overtalks, %d holds", clock(m.DurationMS), len(m.Silences), len(m.Overtalks), len(m.Holds))
 	fmt.Fprintf(&b, `<svg class="timeline" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`, w, h, label, label)
-	fmt.Fprintf(&b, `<rect x="0" y="8" width="%d" height="16" fill="#eef1f4"></rect>`, w)
+	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="40" fill="#eef1f4"></rect>`, w)
 	span := func(class string, s schemas.Segment, y int, what string) {
 		fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%d" width="%.1f" height="8"><title>%s %s–%s</title></rect>`,
-			class, x(s.StartMS), y, max(x(s.EndMS)-x(s.StartMS), 1), what, clock(s.StartMS), clock(s.EndMS))
+			class, x(s.StartMS), y, max(x(s.EndMS)-x(s.StartMS), 1), template.HTMLEscapeString(what), clock(s.StartMS), clock(s.EndMS))
+	}
+	rows := map[schemas.Speaker]int{schemas.Agent: 0, schemas.Customer: 8}
+	for _, t := range turns {
+		if y, ok := rows[t.Speaker]; ok && t.EndMS > t.StartMS {
+			span(string(t.Speaker), schemas.Segment{StartMS: t.StartMS, EndMS: t.EndMS}, y, string(t.Speaker)+" talks")
+		}
 	}
 	for _, s := range m.Silences {
-		span("silence", s, 8, "silence")
+		span("silence", s, 16, "silence")
 	}
 	for _, s := range m.Holds {
-		span("hold", s, 16, "hold")
+		span("hold", s, 24, "hold")
 	}
 	for _, o := range m.Overtalks {
-		span("overtalk", o.Segment, 16, "overtalk by "+string(o.By))
+		span("overtalk", o.Segment, 32, "overtalk by "+string(o.By))
 	}
-	fmt.Fprintf(&b, `<text x="0" y="40">0:00</text><text x="%d" y="40" text-anchor="end">%s</text></svg>`, w, clock(m.DurationMS))
-	return template.HTML(b.String()) //nolint:gosec // numbers and fixed words
+	fmt.Fprintf(&b, `<text x="0" y="56">0:00</text><text x="%d" y="56" text-anchor="end">%s</text></svg>`, w, clock(m.DurationMS))
+	return template.HTML(b.String()) //nolint:gosec // numbers and escaped words
 }
 
 // bars is one series of a bar chart: a value per day.

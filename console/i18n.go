@@ -81,6 +81,7 @@ var messages = map[string][2]string{ // [zh, en]
 	"customer":      {"顾客", "Customer"},
 	"bot":           {"机器人", "Bot"},
 	"system":        {"系统", "System"},
+	"hold":          {"保持", "Hold"},
 	"next_page":     {"下一页", "Next page"},
 	"findings":      {"评估结果", "Findings"},
 	"verdict":       {"结论", "Verdict"},

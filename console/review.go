@@ -88,6 +88,16 @@ type interaction struct {
 	Transcripts []transcript `json:"transcripts"`
 }
 
+// TurnsOf returns the turns kept for tenant's interaction; nil if none.
+func (in *interaction) TurnsOf(tenant string) []schemas.Turn {
+	for _, t := range in.Transcripts {
+		if t.Tenant == tenant {
+			return t.Turns
+		}
+	}
+	return nil
+}
+
 // loadInteraction reads an interaction within the caller's tenants; an id
 // outside them answers 404, the same as one that does not exist.
 func (s *Server) loadInteraction(w http.ResponseWriter, r *http.Request, api bool) (*interaction, bool) {

@@ -67,3 +67,29 @@ func TestHighlightAtTheEndsAndAdjacent(t *testing.T) {
 		}
 	}
 }
+
+func TestTimelineDrawsTalkBySpeaker(t *testing.T) {
+	m := &schemas.Metrics{DurationMS: 10_000, Silences: []schemas.Segment{{StartMS: 4000, EndMS: 6000}}}
+	svg := string(timeline(m, []schemas.Turn{
+		{Speaker: schemas.Agent, Text: "a", StartMS: 0, EndMS: 2000},
+		{Speaker: schemas.Customer, Text: "b", StartMS: 2500, EndMS: 4000},
+		{Speaker: schemas.Agent, Text: "c", StartMS: 7000}, // no end: not drawn
+		{Speaker: schemas.System, Text: "d", StartMS: 8000, EndMS: 9000},
+	}))
+	for _, want := range []string{
+		`<rect class="agent" x="0.0" y="0" width="144.0" height="8"><title>agent talks 0:00–0:02</title>`,
+		`<rect class="customer" x="180.0" y="8" width="108.0" height="8">`,
+		`<rect class="silence" x="288.0" y="16" width="144.0" height="8">`,
+		`role="img"`,
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("no %s in\n%s", want, svg)
+		}
+	}
+	if strings.Count(svg, `class="agent"`) != 1 || strings.Contains(svg, `class="system"`) {
+		t.Errorf("turns without an end or of other speakers drawn:\n%s", svg)
+	}
+	if timeline(&schemas.Metrics{}, nil) != "" {
+		t.Error("a timeline without a duration")
+	}
+}
