@@ -5,4 +5,18 @@
 // page and API call runs behind console/auth, which decides the caller's
 // tenants; every store query is narrowed to them, and an id outside them
 // answers 404.
+//
+// The pages, one file each with its template in web/:
+//
+//   - dashboard.go: coverage, scores, critical violations and top failing
+//     items, trends by day as SVG charts with their tables;
+//   - review.go: the review queue, the interaction page (transcript.go
+//     highlights each finding's evidence in the kept turns) and reviews;
+//   - calibration.go: agreement between the machine's verdicts and the
+//     reviewers', per item (scorers/calibrate computes kappa);
+//   - coaching.go: the coaching library with its exports, and the agent
+//     view.
+//
+// Clients never see personal data: redact.go rewrites what they are shown,
+// whatever the store keeps.
 package console
