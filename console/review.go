@@ -213,6 +213,7 @@ func (s *Server) addReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if api {
+		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
 		writeJSON(w, rv)
 		return
