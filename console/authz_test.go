@@ -1126,3 +1126,17 @@ func TestClientsNeverSeePersonalData(t *testing.T) {
 		}
 	}
 }
+
+// TestARefusalLooksLikeAMissingPage checks that a role refused a page gets
+// the very answer of a page that does not exist.
+func TestARefusalLooksLikeAMissingPage(t *testing.T) {
+	s := newScopedSite(t)
+	client := sessionCaller(t, s, "client-acme")
+	missingCode, missing := client.get(t, s, "/no-such-page")
+	for _, target := range []string{"/queue", "/calibration", "/coaching", "/agents/a1"} {
+		code, body := client.get(t, s, target)
+		if code != missingCode || body != missing {
+			t.Errorf("client on %s: %d %q; a missing page: %d %q", target, code, body, missingCode, missing)
+		}
+	}
+}

@@ -68,8 +68,14 @@ func loginURL(next, code string) string {
 	return "/login?" + q.Encode()
 }
 
+// notFound answers as the console does for what does not exist, so that a
+// refusal cannot be told from a missing page.
 func notFound(w http.ResponseWriter, r *http.Request) {
-	fail(w, r, http.StatusNotFound, "not found")
+	if isAPI(r) || isJSON(r) {
+		fail(w, r, http.StatusNotFound, "not found")
+		return
+	}
+	http.NotFound(w, r)
 }
 
 // fail answers with status: a JSON error under /api/ or for JSON requests,
