@@ -20,13 +20,10 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/zhijian-qa/zhijian/console"
 	"github.com/zhijian-qa/zhijian/console/auth"
 	"github.com/zhijian-qa/zhijian/schemas"
 	"github.com/zhijian-qa/zhijian/store"
-	"github.com/zhijian-qa/zhijian/store/duckdb"
 	"github.com/zhijian-qa/zhijian/store/storetest"
 )
 
@@ -472,60 +469,20 @@ var scopedSecrets = shopfastSecrets([]string{shopMarker, shopAgent, shopComment,
 // acme-express) and bot-client-acme (client of acme-express).
 func newScopedSite(t *testing.T) *site {
 	t.Helper()
-	st, err := duckdb.Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	received := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
-	var batch []store.Outcome
-	for i := range 30 {
-		batch = append(batch, storetest.RealisticOutcome(storetest.Acme, i, received))
-	}
-	for i := 100; i < 112; i++ {
-		batch = append(batch, storetest.RealisticOutcome(storetest.Shopfast, i, received))
-	}
-	acme := storetest.RealisticOutcome(storetest.Acme, 200, received)
+	acme := storetest.RealisticOutcome(storetest.Acme, 200, siteReceived)
 	acme.InteractionID, acme.Results[0].InteractionID = sharedID, sharedID
 	acme.Results[0].Summary = "客户手机" + acmePhone + "，坐席承诺回电。"
 	acme.Results[0].Findings[0].Evidence[0].Quote = "邮箱" + acmeEmail
-	shop := storetest.RealisticOutcome(storetest.Shopfast, 201, received)
+	shop := storetest.RealisticOutcome(storetest.Shopfast, 201, siteReceived)
 	shop.InteractionID, shop.Results[0].InteractionID = sharedID, sharedID
 	shop.Results[0].Scorecard, shop.Results[0].AgentID, shop.Results[0].Summary = storetest.Ecommerce, shopAgent, shopMarker
-	batch = append(batch, acme, shop)
-	if err := st.Write(t.Context(), batch); err != nil {
-		t.Fatal(err)
-	}
-	hash, _ := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
-	users := []auth.User{
-		{Name: "admin", Role: auth.Admin}, {Name: "qa", Role: auth.QA}, {Name: "trainer", Role: auth.Trainer},
-		{Name: "client-acme", Role: auth.Client, Tenants: []string{storetest.Acme}},
-		{Name: "client-shop", Role: auth.Client, Tenants: []string{storetest.Shopfast}},
+	return startSite(t, []store.Outcome{acme, shop}, []auth.User{
 		{Name: "qa-acme", Role: auth.QA, Tenants: []string{storetest.Acme}},
 		{Name: "trainer-acme", Role: auth.Trainer, Tenants: []string{storetest.Acme}},
-	}
-	for i := range users {
-		users[i].PasswordHash = string(hash)
-	}
-	users = append(users,
-		auth.User{Name: "bot-qa", Role: auth.QA, TokenHashes: []string{auth.HashToken(tokenQA)}},
-		auth.User{Name: "bot-qa-acme", Role: auth.QA, Tenants: []string{storetest.Acme}, TokenHashes: []string{auth.HashToken(tokenQAAcme)}},
-		auth.User{Name: "bot-client-acme", Role: auth.Client, Tenants: []string{storetest.Acme}, TokenHashes: []string{auth.HashToken(tokenClient)}},
-	)
-	a, err := auth.New(auth.Config{Users: users})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := console.New(console.Config{Store: st, Auth: a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(c)
-	t.Cleanup(srv.Close)
-	return &site{srv: srv, store: st}
+		{Name: "bot-qa", Role: auth.QA, TokenHashes: []string{auth.HashToken(tokenQA)}},
+		{Name: "bot-qa-acme", Role: auth.QA, Tenants: []string{storetest.Acme}, TokenHashes: []string{auth.HashToken(tokenQAAcme)}},
+		{Name: "bot-client-acme", Role: auth.Client, Tenants: []string{storetest.Acme}, TokenHashes: []string{auth.HashToken(tokenClient)}},
+	})
 }
 
 // authzAs is a caller of newScopedSite: a session (with its CSRF token) or

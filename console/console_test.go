@@ -29,7 +29,16 @@ type site struct {
 	store store.Store
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t *testing.T) *site { return startSite(t, nil, nil) }
+
+// siteReceived is when the site's outcomes were received.
+var siteReceived = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+
+// startSite starts a console over a DuckDB store holding 30 results of
+// acme and 12 of shopfast, and more; its users are admin, qa, trainer,
+// client-acme and client-shop (all with password), and more (users
+// without a password hash or token get password).
+func startSite(t *testing.T, more []store.Outcome, moreUsers []auth.User) *site {
 	t.Helper()
 	st, err := duckdb.Open("")
 	if err != nil {
@@ -39,26 +48,26 @@ func newSite(t *testing.T) *site {
 	if err := st.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	received := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	var batch []store.Outcome
 	for i := range 30 {
-		batch = append(batch, storetest.RealisticOutcome(storetest.Acme, i, received))
+		batch = append(batch, storetest.RealisticOutcome(storetest.Acme, i, siteReceived))
 	}
 	for i := 100; i < 112; i++ {
-		batch = append(batch, storetest.RealisticOutcome(storetest.Shopfast, i, received))
+		batch = append(batch, storetest.RealisticOutcome(storetest.Shopfast, i, siteReceived))
 	}
-	if err := st.Write(t.Context(), batch); err != nil {
+	if err := st.Write(t.Context(), append(batch, more...)); err != nil {
 		t.Fatal(err)
 	}
 	hash, _ := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
-	var users []auth.User
-	for _, u := range []auth.User{
+	users := append([]auth.User{
 		{Name: "admin", Role: auth.Admin}, {Name: "qa", Role: auth.QA}, {Name: "trainer", Role: auth.Trainer},
 		{Name: "client-acme", Role: auth.Client, Tenants: []string{storetest.Acme}},
 		{Name: "client-shop", Role: auth.Client, Tenants: []string{storetest.Shopfast}},
-	} {
-		u.PasswordHash = string(hash)
-		users = append(users, u)
+	}, moreUsers...)
+	for i := range users {
+		if users[i].PasswordHash == "" && len(users[i].TokenHashes) == 0 {
+			users[i].PasswordHash = string(hash)
+		}
 	}
 	a, err := auth.New(auth.Config{Users: users})
 	if err != nil {

@@ -58,18 +58,8 @@ func dashFilter(r *http.Request) (store.TrendFilter, bool, error) {
 	return tf, ok, nil
 }
 
-// dayRow is one day of the dashboard's trend: a store.Day (the same
-// fields, in the same order) with JSON names.
-type dayRow struct {
-	Day      time.Time `json:"day"`
-	Received int64     `json:"received"`
-	Scored   int64     `json:"scored"`
-	Failed   int64     `json:"failed"`
-	Results  int64     `json:"results"`
-	Passed   int64     `json:"passed"`
-	Critical int64     `json:"critical"`
-	AvgScore float64   `json:"avg_score"`
-}
+// dayRow is one day of the dashboard's trend.
+type dayRow store.Day
 
 // Coverage is the share of received interactions scored, in percent.
 func (d dayRow) Coverage() float64 { return percent(d.Scored, d.Received) }
