@@ -62,12 +62,19 @@ fuzz:
 	$(GO) test ./console/auth -run '^$$' -fuzz '^FuzzSafeNext$$' $(FUZZ)
 	$(GO) test ./console/auth -run '^$$' -fuzz '^FuzzLoginRequest$$' $(FUZZ)
 
+# The console's store reads run over BENCH_ROWS interactions (a few
+# minutes in all); the product's figures (store/duckdb/doc.go,
+# store/clickhouse/doc.go) are of a million:
+#   make bench BENCH_ROWS=1000000   (DuckDB ~15 min, ClickHouse longer)
+BENCH_ROWS ?= 50000
 bench:
 	$(GO) test ./rules -run '^$$' -bench . -benchmem -count 1
 	$(GO) test ./audio -run '^$$' -bench . -benchmem -count 1
 	$(GO) test ./redact ./scorers/llm -run '^$$' -bench . -benchmem -count 1
 	$(GO) run ./cmd/zhijian bench
-	scripts/clickhouse-test $(GO) test ./store/... -run '^$$' -bench . -benchmem -count 1
+	scripts/clickhouse-test $(GO) test ./store/... -run '^$$' -bench . -skip ConsoleQueries -benchmem -count 1
+	ZHIJIAN_BENCH_ROWS=$(BENCH_ROWS) scripts/clickhouse-test $(GO) test ./store/duckdb ./store/clickhouse -run '^$$' \
+	  -bench ConsoleQueries -benchtime 1x -count 1 -timeout 120m
 
 # Rewrite testdata/golden after a deliberate change to packs or scoring.
 golden:

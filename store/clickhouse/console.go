@@ -71,7 +71,7 @@ func strArgs(s []string) []any {
 // selective conditions only (one agent): building the set of keys costs
 // more than it saves when it holds most of them.
 func latestResults(f store.Filter, cols string, key, narrow *conds) (string, []any) {
-	tc, targs := tenants(f)
+	tc, targs := inDays("results", f)
 	inner := conds{list: tc, args: targs}
 	if key != nil {
 		inner.list = append(inner.list, key.list...)

@@ -17,7 +17,15 @@ import (
 // (received_ns, seq), the order in which ReplacingMergeTree keeps rows
 // (see the package documentation). It does not depend on merges having
 // run, nor on FINAL, which collapses rows only within a partition.
-const latest = `(received_ns, seq)`
+//
+// latest is that pair as 16 bytes that compare as it does: each number
+// big-endian, its top bit set so that reinterpretAsString keeps all 8
+// bytes (it drops trailing zero bytes), which keeps their order since
+// both are below 2^63 (received_ns is of a ReceivedAt Write accepts, seq
+// of the clock). 18.16 compares a tuple through generic values, row by
+// row: over a million results this string makes argMax twice as fast.
+const latest = `concat(reverse(reinterpretAsString(bitOr(received_ns, 9223372036854775808))), ` +
+	`reverse(reinterpretAsString(bitOr(seq, 9223372036854775808))))`
 
 // tenants returns the condition "tenant IN (…)" of f and its arguments, or
 // nothing when f does not filter by tenant.
@@ -57,11 +65,27 @@ func where(conds ...string) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
+// inDays returns f's tenant condition and, when f has days, a condition
+// keeping the interactions with a row of table in those days, with their
+// arguments. A key whose latest row is in f's days has a row there, so
+// reading all the rows of these interactions only (the latest row of each
+// key still filtered on its day) changes no answer; tenant and
+// interaction_id lead the tables' order, so the index skips the others.
+func inDays(table string, f store.Filter) ([]string, []any) {
+	tc, targs := tenants(f)
+	dc, dargs := days(f, "day")
+	if len(dc) == 0 {
+		return tc, targs
+	}
+	in := `(tenant, interaction_id) IN (SELECT tenant, interaction_id FROM ` + table + where(append(append([]string{}, tc...), dc...)...) + `)`
+	return append(append([]string{}, tc...), in), append(append(append([]any{}, targs...), targs...), dargs...)
+}
+
 // winningOutcomes returns a query of the latest outcome of every
 // interaction in f (tenant, interaction_id, o_day, o_status) and its
 // arguments.
 func winningOutcomes(f store.Filter) (string, []any) {
-	tc, targs := tenants(f)
+	tc, targs := inDays("outcomes", f)
 	dc, dargs := days(f, "o_day")
 	q := `SELECT tenant, interaction_id, argMax(day, ` + latest + `) AS o_day, argMax(status, ` + latest + `) AS o_status
 		FROM outcomes` + where(tc...) + ` GROUP BY tenant, interaction_id`
@@ -72,7 +96,7 @@ func winningOutcomes(f store.Filter) (string, []any) {
 // with the columns cols computed over each key's rows (use latest), and
 // its arguments. It has the key columns and r_day besides.
 func winningResults(f store.Filter, cols string) (string, []any) {
-	tc, targs := tenants(f)
+	tc, targs := inDays("results", f)
 	dc, dargs := days(f, "r_day")
 	q := `SELECT tenant, interaction_id, scorecard, scorecard_version, argMax(day, ` + latest + `) AS r_day, ` + cols + `
 		FROM results` + where(tc...) + ` GROUP BY tenant, interaction_id, scorecard, scorecard_version`

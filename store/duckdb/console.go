@@ -90,6 +90,21 @@ func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEn
 	if len(f.Items) > 0 {
 		c.add("list_has_any(failed_items, ["+placeholders(len(f.Items))+"])", strArgs(f.Items)...)
 	}
+	if f.Status != "" {
+		// The status as a condition on the result's key: done when a
+		// review is done, in review when reviewed and none is, open when
+		// not reviewed; the count and the page need no join then.
+		rc := filter(store.Filter{Tenants: f.Tenants})
+		keys := `(tenant, interaction_id, scorecard) IN (SELECT tenant, interaction_id, scorecard FROM reviews WHERE true` + rc.String()
+		switch f.Status {
+		case store.ReviewDone:
+			c.add(keys+` AND done)`, rc.args...)
+		case store.ReviewInReview:
+			c.add(keys+` GROUP BY tenant, interaction_id, scorecard HAVING NOT bool_or(done))`, rc.args...)
+		default:
+			c.add(`NOT `+keys+`)`, rc.args...)
+		}
+	}
 	rv, rvArgs := reviewed(f.Tenants)
 	base := `SELECT ` + queueCols + ` FROM results WHERE true` + c.String()
 	withReviews := func(from string) string {
@@ -98,21 +113,11 @@ func (s *Store) Queue(ctx context.Context, f store.QueueFilter) ([]store.QueueEn
 			FROM (` + from + `) AS r LEFT JOIN (` + rv + `) AS v USING (tenant, interaction_id, scorecard)`
 	}
 	const order = ` ORDER BY severity_rank DESC, started_at DESC, interaction_id, tenant, scorecard, scorecard_version`
-	limit := []any{f.EffectiveLimit(), f.Offset}
-	var countQ, pageQ string
-	var countArgs, pageArgs []any
-	if f.Status == "" {
-		// The page is chosen from the results alone; only its entries
-		// are joined to their reviews.
-		countQ, countArgs = `SELECT count(*) FROM results WHERE true`+c.String(), c.args
-		pageQ = withReviews(base+order+` LIMIT ? OFFSET ?`) + order
-		pageArgs = append(append(append([]any{}, c.args...), limit...), rvArgs...)
-	} else {
-		q := `SELECT * FROM (` + withReviews(base) + `) WHERE status = ?`
-		args := append(append(append([]any{}, c.args...), rvArgs...), f.Status)
-		countQ, countArgs = `SELECT count(*) FROM (`+q+`)`, args
-		pageQ, pageArgs = q+order+` LIMIT ? OFFSET ?`, append(args, limit...)
-	}
+	// The page is chosen from the results alone; only its entries are
+	// joined to their reviews.
+	countQ, countArgs := `SELECT count(*) FROM results WHERE true`+c.String(), c.args
+	pageQ := withReviews(base+order+` LIMIT ? OFFSET ?`) + order
+	pageArgs := append(append(append([]any{}, c.args...), f.EffectiveLimit(), f.Offset), rvArgs...)
 
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

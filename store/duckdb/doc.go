@@ -19,15 +19,20 @@
 // the agent view, Summary's TopFailing and their filters never read
 // findings (a million results have 38 million). reviews holds the
 // reviews, append-only, one row each, with the interaction's day.
+// failed_counts (migration 0004) is a rollup of failed_items: per tenant,
+// day, scorecard and item, how many stored results failed the item; it is
+// what Summary's TopFailing reads.
 //
 // # Reads
 //
 // Every key has one row (Write replaces rows instead of adding them), so
 // reads need no de-duplication. A read of several queries (Summary, Queue,
 // Trend, Agent) runs them in one transaction: one snapshot. The review
-// queue joins the results to a count of reviews per interaction and
-// scorecard; coaching examples pick findings by item and verdict and read
-// the S2 documents of the chosen results only.
+// queue counts and picks its page from the results alone (a status filter
+// is a condition on the result's key against reviews) and joins only the
+// page's entries to their review counts; coaching examples pick findings
+// by item and verdict and read the S2 documents of the chosen results
+// only.
 //
 // # Writes
 //
@@ -41,12 +46,47 @@
 // stored rows of their keys and drops staged rows older than stored ones;
 // that path scans the stored tables.
 //
+// In the same transaction Write keeps failed_counts: it adds the failed
+// items of the results it stores and, for re-deliveries, subtracts those
+// of the results they replace (a count may reach 0; readers skip it).
+//
 // A result replaces only the stored result of its own key, so results of
 // other scorecard versions written earlier are kept, and a later failed
 // outcome does not remove results already stored.
 //
 // One Store must own a file: result ids come from a sequence, but the
 // writer caches the items table.
+//
+// # Performance
+//
+// The console's reads over 1,000,000 interactions (storetest.BenchOutcome:
+// 4 tenants, 2 scorecards, 60 days, 400 agents, 16 % flagged; 1 %
+// re-delivered, 4,118 reviews), a file store as Open sets it (1 DuckDB
+// thread, 128 MB), on a 2-core AMD EPYC shared with other work; 100 runs
+// of each shape with varied tenants, days and filters, after 3 unmeasured
+// ones, in ms:
+//
+//	shape           p50    p95    max
+//	dashboard        74    241    326   Summary+Trend+Coverage (+Queue total when narrowed)
+//	queue            37     78     96   first page
+//	queue-filtered   56    262    545   severity, item, status, agent, team, queue, channel; pages 1-3
+//	coaching        559   1745   3131
+//	agent            21    103    116
+//
+// Before failed_counts and the status rewrite of the queue, dashboard's
+// p95 was 531 ms (TopFailing alone about 250 ms) and queue-filtered's
+// 365 ms. Coaching scans finding_rows (33 million rows) for the item and
+// joins the matching results: it is the slow read. Loading the million
+// takes about 4.5 minutes. Reproduce (ZHIJIAN_BENCH_DB=file keeps the
+// store for later runs):
+//
+//	ZHIJIAN_BENCH_ROWS=1000000 go test ./store/duckdb -run '^$' -bench ConsoleQueries -benchtime 1x -timeout 60m
+//
+// make bench runs the same over 50,000 interactions.
+//
+// A Write of re-deliveries only, 500 at a time, into such a file runs out
+// of the memory limit after a few thousand (each pins about 12 MB until a
+// checkpoint), and then every Write fails until the file is reopened.
 //
 // # Errors
 //

@@ -88,8 +88,70 @@ func TestMigrationsRecorded(t *testing.T) {
 	var n int
 	var name string
 	err := s.db.QueryRowContext(t.Context(), `SELECT count(*), string_agg(name, ' ' ORDER BY version) FROM schema_migrations WHERE applied_at IS NOT NULL`).Scan(&n, &name)
-	if err != nil || n != 3 || name != "init console transcripts" {
-		t.Errorf("schema_migrations: %d rows, names %q, err %v; want 3 rows, init console transcripts", n, name, err)
+	if err != nil || n != 4 || name != "init console transcripts failed_counts" {
+		t.Errorf("schema_migrations: %d rows, names %q, err %v; want 4 rows, init console transcripts failed_counts", n, name, err)
+	}
+}
+
+// TestFailedCountsFollowResults checks that the failed_counts rollup
+// equals the failed items of the stored results after new results,
+// re-deliveries that replace them (in batches with new ones, and alone),
+// late deliveries that do not, and a re-delivery moving a result's day.
+func TestFailedCountsFollowResults(t *testing.T) {
+	s := openT(t, "")
+	defer s.Close()
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	const n = 300
+	var batch []store.Outcome
+	for i := range n {
+		o, _ := storetest.BenchOutcome(i, n, at)
+		batch = append(batch, o)
+	}
+	write := func(b []store.Outcome) {
+		t.Helper()
+		if err := s.Write(t.Context(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(batch[:100])
+	// New results with re-deliveries of earlier ones, some of them now
+	// scored otherwise (another interaction's findings and day).
+	again := append([]store.Outcome{}, batch[100:200]...)
+	for i := 0; i < 100; i += 7 {
+		o, _ := storetest.BenchOutcome(i+150, n, at.Add(time.Hour))
+		o.InteractionID, o.Results[0].InteractionID, o.Tenant, o.Results[0].Tenant = batch[i].InteractionID, batch[i].InteractionID, batch[i].Tenant, batch[i].Tenant
+		again = append(again, o)
+	}
+	write(again)
+	// Late deliveries (ignored) and a batch of re-deliveries alone.
+	var late []store.Outcome
+	for i := 0; i < 200; i += 11 {
+		o, _ := storetest.BenchOutcome(i, n, at.Add(-time.Hour))
+		late = append(late, o)
+	}
+	write(late)
+	var only []store.Outcome
+	for i := 100; i < 200; i += 3 {
+		o, _ := storetest.BenchOutcome(i, n, at.Add(2*time.Hour))
+		only = append(only, o)
+	}
+	write(only)
+	write(batch[200:])
+	var diff, total int
+	err := s.db.QueryRowContext(t.Context(), `WITH want AS (
+			SELECT tenant, day, scorecard, item, count(*) AS n
+			FROM (SELECT tenant, day, scorecard, unnest(failed_items) AS item FROM results) GROUP BY ALL),
+		got AS (SELECT tenant, day, scorecard, item, failures AS n FROM failed_counts WHERE failures <> 0)
+		SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM got)) +
+			(SELECT count(*) FROM (SELECT * FROM got EXCEPT SELECT * FROM want)), (SELECT sum(n) FROM want)`).Scan(&diff, &total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff != 0 || total == 0 {
+		t.Errorf("failed_counts differs from the results' failed items in %d rows (%d failures stored)", diff, total)
 	}
 }
 

@@ -97,11 +97,12 @@ func summarize(ctx context.Context, tx *sql.Tx, f store.Filter, limit int, sum *
 	if limit <= 0 {
 		return nil
 	}
-	// results.failed_items holds the items of a result's failed findings:
-	// counting them reads a list per result instead of every finding.
-	rows, err := tx.QueryContext(ctx, `SELECT scorecard, item, count(*) AS failures
-		FROM (SELECT scorecard, unnest(failed_items) AS item FROM results WHERE true`+cond+`)
-		GROUP BY scorecard, item ORDER BY failures DESC, scorecard, item LIMIT ?`, append(args, limit)...)
+	// failed_counts holds the failed items of the results per tenant and
+	// day (see migration 0004): a few rows per day instead of a list per
+	// result. Counts of replaced results can be 0.
+	rows, err := tx.QueryContext(ctx, `SELECT scorecard, item, CAST(sum(failures) AS BIGINT) AS n
+		FROM failed_counts WHERE true`+cond+`
+		GROUP BY scorecard, item HAVING sum(failures) > 0 ORDER BY n DESC, scorecard, item LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return fmt.Errorf("top failing: %w", err)
 	}

@@ -57,14 +57,16 @@ var (
 
 	// Newer outcomes replace stored ones; staged results older than the
 	// stored result of their key are dropped; the others replace theirs,
-	// findings included.
+	// findings and failed_counts included.
 	redelivered = []string{
 		`UPDATE outcomes AS o SET day = s.day, status = s.status, reason = s.reason, received_at = s.received_at, turns = s.turns
 		 FROM stage_outcomes AS s WHERE ` + outcomeMatch + ` AND s.received_at > o.received_at`,
 		`DELETE FROM stage_results AS s USING results AS r WHERE ` + resultMatch + ` AND r.received_at > s.received_at`,
 		`DELETE FROM finding_rows WHERE result_id IN (SELECT r.result_id FROM results AS r JOIN stage_results AS s ON ` + resultMatch + `)`,
+		countFailed("-", `SELECT r.* FROM results AS r JOIN stage_results AS s ON `+resultMatch),
 		`DELETE FROM results AS r USING stage_results AS s WHERE ` + resultMatch,
 		`INSERT INTO results (` + resultsTable.cols + `) SELECT ` + resultsTable.cols + ` FROM stage_results`,
+		countFailed("", `SELECT * FROM stage_results`),
 		`INSERT INTO finding_rows (` + findingsTable.cols + `) SELECT ` + findingsTable.cols +
 			` FROM stage_finding_rows WHERE result_id IN (SELECT result_id FROM stage_results)`,
 		`DROP TABLE stage_results`,
@@ -73,6 +75,16 @@ var (
 
 	nextResultIDs = `SELECT nextval('result_ids') FROM range(?)`
 )
+
+// countFailed returns the statement adding (sign "") or subtracting (sign
+// "-") the failed items of the results rs selects to failed_counts.
+func countFailed(sign, rs string) string {
+	return `INSERT INTO failed_counts (tenant, day, scorecard, item, failures)
+		SELECT tenant, day, scorecard, item, ` + sign + `count(*)
+		FROM (SELECT tenant, day, scorecard, unnest(failed_items) AS item FROM (` + rs + `))
+		GROUP BY tenant, day, scorecard, item
+		ON CONFLICT DO UPDATE SET failures = failures + excluded.failures`
+}
 
 // createStage returns the statement creating t's empty staging table.
 func createStage(t table) string {
@@ -116,8 +128,11 @@ func merge(ctx context.Context, c *duck.Conn, items *itemCache, b *rows) (err er
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	committing := false
 	defer func() {
-		if err != nil {
+		// A failed COMMIT has rolled back already: the driver panics on a
+		// Rollback after Commit.
+		if err != nil && !committing {
 			_ = tx.Rollback()
 		}
 	}()
@@ -160,6 +175,17 @@ func merge(ctx context.Context, c *duck.Conn, items *itemCache, b *rows) (err er
 	if err := appendTo(c, staged, resultsTable, b.appendResults); err != nil {
 		return err
 	}
+	if !staged && len(b.results) > 0 {
+		// The batch's results are the only ones with ids in its range.
+		lo, hi := b.results[0].id, b.results[0].id
+		for _, r := range b.results {
+			lo, hi = min(lo, r.id), max(hi, r.id)
+		}
+		q := countFailed("", fmt.Sprintf(`SELECT * FROM results WHERE result_id BETWEEN %d AND %d`, lo, hi))
+		if _, err := exec(ctx, c, q); err != nil {
+			return fmt.Errorf("count failed items: %w", err)
+		}
+	}
 	if staged {
 		for _, q := range redelivered {
 			if _, err := exec(ctx, c, q); err != nil {
@@ -167,6 +193,7 @@ func merge(ctx context.Context, c *duck.Conn, items *itemCache, b *rows) (err er
 			}
 		}
 	}
+	committing = true
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
