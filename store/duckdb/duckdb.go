@@ -51,12 +51,15 @@ var _ store.Store = (*Store)(nil)
 // scorers in the same process need the cores (end to end 52-65 % of the
 // scoring-only rate with one thread, 41-59 % with one per core).
 const (
-	memoryLimit      = "128MB"
 	rowGroupSize     = 16384
 	fileCheckpoint   = "256MB"
 	memoryCheckpoint = "1000GB"
 	catalog          = "zhijian" // the name the file is attached under
 )
+
+// memoryLimit is the memory budget of a file store; a variable only so that
+// tests can reproduce running out of it on a small file.
+var memoryLimit = "128MB"
 
 // Open opens the DuckDB database at path, creating the file if needed; ""
 // or ":memory:" opens a new in-memory database. Call Migrate before Write.
@@ -70,7 +73,10 @@ func Open(path string) (*Store, error) {
 	set := `SET checkpoint_threshold = '` + threshold + `'`
 	if threshold == fileCheckpoint {
 		// An in-memory database must hold all its rows: no budget there.
-		set += `; SET memory_limit = '` + memoryLimit + `'; SET threads = 1`
+		// What a file store spills goes beside its file, not into the
+		// process's working directory (the in-memory database's default).
+		set += `; SET memory_limit = '` + memoryLimit + `'; SET threads = 1` +
+			`; SET temp_directory = '` + strings.ReplaceAll(path+".tmp", "'", "''") + `'`
 	}
 	if _, err := db.Exec(set); err != nil {
 		_ = db.Close()

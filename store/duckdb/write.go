@@ -57,12 +57,15 @@ var (
 
 	// Newer outcomes replace stored ones; staged results older than the
 	// stored result of their key are dropped; the others replace theirs,
-	// findings and failed_counts included.
+	// failed_counts included. The replaced results' finding_rows stay,
+	// unreferenced: every read joins finding_rows to results on result_id,
+	// and deleting them would keep about 256 KB per row group of
+	// finding_rows they sit in (re-deliveries are spread over all of
+	// them) in memory until the next checkpoint.
 	redelivered = []string{
 		`UPDATE outcomes AS o SET day = s.day, status = s.status, reason = s.reason, received_at = s.received_at, turns = s.turns
 		 FROM stage_outcomes AS s WHERE ` + outcomeMatch + ` AND s.received_at > o.received_at`,
 		`DELETE FROM stage_results AS s USING results AS r WHERE ` + resultMatch + ` AND r.received_at > s.received_at`,
-		`DELETE FROM finding_rows WHERE result_id IN (SELECT r.result_id FROM results AS r JOIN stage_results AS s ON ` + resultMatch + `)`,
 		countFailed("-", `SELECT r.* FROM results AS r JOIN stage_results AS s ON `+resultMatch),
 		`DELETE FROM results AS r USING stage_results AS s WHERE ` + resultMatch,
 		`INSERT INTO results (` + resultsTable.cols + `) SELECT ` + resultsTable.cols + ` FROM stage_results`,
@@ -110,16 +113,46 @@ func (s *Store) Write(ctx context.Context, batch []store.Outcome) error {
 	if s.closed {
 		return errClosed
 	}
+	err = s.merge(ctx, b)
+	if err != nil && outOfMemory(err) {
+		// What DuckDB keeps of the changes since the last checkpoint
+		// (version and undo data) may fill the memory limit; a checkpoint
+		// releases it. Once: the batch may need more than the limit.
+		if _, cerr := s.db.ExecContext(ctx, `CHECKPOINT`); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("checkpoint: %w", cerr))
+		} else {
+			err = s.merge(ctx, b)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("duckdb: write %d outcomes: %w", len(b.outcomes), err)
+	}
+	return nil
+}
+
+// merge writes b on the writer. s.mu must be held.
+func (s *Store) merge(ctx context.Context, b *rows) error {
 	c, items, err := s.writer(ctx)
 	if err != nil {
-		return fmt.Errorf("duckdb: write: %w", err)
+		return err
 	}
 	if err := merge(ctx, c, items, b); err != nil {
 		// Start over on a new connection, and reload the item cache.
 		_ = s.dropWriter()
-		return fmt.Errorf("duckdb: write %d outcomes: %w", len(b.outcomes), err)
+		return err
 	}
 	return nil
+}
+
+// outOfMemory reports whether err is DuckDB running out of its memory
+// limit; a failed COMMIT reports it as a transaction error.
+func outOfMemory(err error) bool {
+	var de *duck.Error
+	if errors.As(err, &de) && de.Type == duck.ErrorTypeOutOfMemory {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "failed to pin block") || strings.Contains(msg, "could not allocate block")
 }
 
 // merge writes b in one transaction.

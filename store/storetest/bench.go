@@ -616,10 +616,6 @@ const benchReviewEvery = 40
 // of the previous one's again (a later ReceivedAt), as a stream does.
 // Then it adds the reviews of 1 in benchReviewEvery flagged results: one
 // review of a failed item, done for 60 % of them, overturned for 15 %.
-//
-// (Re-deliveries come mixed with new interactions: a DuckDB file of a
-// million results given only re-deliveries, 500 a Write, runs out of its
-// memory limit after a few thousand, until a checkpoint.)
 func loadBench(b *testing.B, s store.Store, n, size int) {
 	received := benchStart.AddDate(0, 0, benchDays).Add(10 * time.Hour)
 	batches := make(chan benchBatch, 1)
