@@ -21,6 +21,15 @@ type Program struct {
 	risks     []namedNode
 	items     []itemNode
 
+	// literals is the phrase id of the first regex literal (see turnLits).
+	literals int32
+
+	// textRefs[textStart[id]:textStart[id+1]] are the text nodes that
+	// look for phrase id; texts is the number of text nodes.
+	textStart []int32
+	textRefs  []int32
+	texts     int
+
 	sentiment *sentimentSpec
 	zh        bool
 }
@@ -120,19 +129,13 @@ func Compile(pack *rulefmt.Pack) (*Program, error) {
 				when: c.node(it.When), require: c.node(it.Require), forbid: c.node(it.Forbid)})
 		}
 	}
-	// Regex literals go last: they match anywhere, not as whole words.
+	// Regex literals go last: they match anywhere, not as whole words;
+	// last of all those looked for in the original text.
 	anywhere := len(p.phrases)
-	raw := map[string]int32{}
+	p.literals = int32(anywhere)
+	number, original := p.literalNumbers(c.regexes)
 	for _, re := range c.regexes {
-		re.attach(func(lit string) int32 {
-			id, ok := raw[lit]
-			if !ok {
-				id = int32(len(p.phrases))
-				p.phrases = append(p.phrases, lit)
-				raw[lit] = id
-			}
-			return id
-		})
+		re.attach(func(lit string, original bool) int32 { return number[litKey{lit, original}] }, nil)
 	}
 	if p.sentiment != nil {
 		for len(p.sentiment.kind) < len(p.phrases) {
@@ -142,20 +145,75 @@ func Compile(pack *rulefmt.Pack) (*Program, error) {
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
-	for _, t := range c.texts {
-		for id := range t.group {
-			t.member.add(id)
-		}
-		if !t.matchAll {
-			t.group = nil // only match: all asks which group a phrase is in
-		}
-	}
-	m, err := match.Compile(p.phrases, anywhere)
+	p.indexTexts(c.texts)
+	m, err := match.CompileWith(p.phrases, match.Options{Anywhere: anywhere, Original: original})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", pack.File, err)
 	}
 	p.matcher = m
 	return p, nil
+}
+
+// litKey is a regex literal as the automaton looks for it.
+type litKey struct {
+	lit      string
+	original bool
+}
+
+// literalNumbers appends the regexes' literals to the phrases, those
+// looked for in the normalized text first, and returns their numbers
+// (phrase id - p.literals) and the phrase id of the first of the others.
+func (p *Program) literalNumbers(regexes []*regex) (map[litKey]int32, int) {
+	number := map[litKey]int32{}
+	var originals []string
+	for _, re := range regexes {
+		re.attach(nil, func(lit string, original bool) {
+			k := litKey{lit, original}
+			if _, ok := number[k]; ok {
+				return
+			}
+			number[k] = -1
+			if original {
+				originals = append(originals, lit)
+				return
+			}
+			number[k] = int32(len(p.phrases)) - p.literals
+			p.phrases = append(p.phrases, lit)
+		})
+	}
+	first := len(p.phrases)
+	for _, lit := range originals {
+		number[litKey{lit, true}] = int32(len(p.phrases)) - p.literals
+		p.phrases = append(p.phrases, lit)
+	}
+	return number, first
+}
+
+// indexTexts lists, for every phrase, the text nodes that look for it, so
+// that evaluation hands each node its own matches.
+func (p *Program) indexTexts(texts []*textNode) {
+	p.texts = len(texts)
+	count := make([]int32, len(p.phrases)+1)
+	for _, t := range texts {
+		for id := range t.group {
+			count[id+1]++
+		}
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	p.textStart = count
+	p.textRefs = make([]int32, count[len(count)-1])
+	next := slices.Clone(count)
+	for _, t := range texts { // in node order, so each list is sorted
+		for id := range t.group {
+			p.textRefs[next[id]] = int32(t.id)
+			next[id]++
+		}
+		if !t.matchAll {
+			t.group = nil // only match: all asks which group a phrase is in
+		}
+	}
 }
 
 func (c *compiler) errorf(at rulefmt.Pos, format string, args ...any) {
@@ -242,7 +300,7 @@ func (c *compiler) node(d *rulefmt.Condition) node {
 }
 
 func (c *compiler) text(t *rulefmt.Text) node {
-	n := &textNode{scope: c.scope(t.Scope), matchAll: t.MatchAll, min: t.MinHits, max: -1, negate: t.Negate}
+	n := &textNode{id: len(c.texts), scope: c.scope(t.Scope), matchAll: t.MatchAll, min: t.MinHits, max: -1, negate: t.Negate}
 	if t.MaxHits != nil {
 		n.max = *t.MaxHits
 	}
@@ -285,6 +343,8 @@ func (c *compiler) scope(s rulefmt.Scope) scope {
 	for _, sp := range s.Speakers {
 		sc.speakers |= speakerBit(schemas.Speaker(sp))
 	}
+	sc.speakersOnly = sc.firstTurns == 0 && sc.lastTurns == 0 && sc.firstMS == 0 && sc.lastMS == 0 &&
+		sc.firstPct == 0 && sc.lastPct == 0
 	return sc
 }
 

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"math"
-	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -48,17 +47,30 @@ type state struct {
 	m       *schemas.Metrics
 	hasText bool
 
-	norm    []match.Text
-	raw     []match.Match
+	scan    match.Scanner // normalizes and matches a turn
+	hits    []match.Hit
 	matches []tmatch // every phrase match, by turn, then end
 	ord     []int32  // ordinal of each turn among its speaker's turns
+	valid   []bool   // whether each turn's text is valid UTF-8
+	spk     []uint8  // each turn's speaker bit
 	count   [16]int32
 	arena   []hit
 	locs    [][2]int
+	bt      backtracker
 	cands   []int32
 	// turnFirst[i] is the index in matches of turn i's first match;
 	// turnFirst[len(turns)] is len(matches).
 	turnFirst []int32
+	// The regex literals found (see turnLits), apart from the phrases:
+	// turn i's are lits[litFirst[i]:litFirst[i+1]], and the set of their
+	// numbers litPresent[i*litWords:(i+1)*litWords].
+	lits       []litMatch
+	litFirst   []int32
+	litPresent []uint64
+	litWords   int
+	// textList[textFirst[n]:textFirst[n+1]] index the matches that text
+	// node n looks for; textNext is scratch.
+	textFirst, textList, textNext []int32
 
 	named    []outcome
 	namedSet []bool
@@ -67,6 +79,12 @@ type state struct {
 
 	sentDone bool
 	sentHits []sentHit
+
+	// evidenceChunk is where this evaluation's evidence is cut from; it
+	// belongs to the results, so a pooled state drops it. evHits are the
+	// hits it is made of (see giveEvidence).
+	evidenceChunk []schemas.Evidence
+	evHits        [][]hit
 
 	// replies caches response waits by responder set (speaker bits).
 	replies    [16][]schemas.Response
@@ -90,7 +108,7 @@ func (s *state) responses(responders []schemas.Speaker) []schemas.Response {
 type tmatch struct {
 	phrase       int32
 	turn         int32
-	nstart, nend int32 // normalized bytes
+	nstart, nend int32 // normalized code points
 	ostart, oend int32 // original bytes
 }
 
@@ -106,87 +124,108 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 	s.p, s.in, s.m = p, in, m
 	s.hasText = len(in.Turns) > 0
 	s.matches, s.arena, s.sentHits, s.sentDone = s.matches[:0], s.arena[:0], s.sentHits[:0], false
-	s.turnFirst = s.turnFirst[:0]
+	s.turnFirst, s.lits, s.litFirst = s.turnFirst[:0], s.lits[:0], s.litFirst[:0]
 	s.repliesSet = 0
 	s.named = resize(s.named, len(p.named))
 	s.namedSet = resizeBool(s.namedSet, len(p.named))
 	s.scen = resize(s.scen, len(p.scenarios))
 	s.scenSet = resizeBool(s.scenSet, len(p.scenarios))
 	s.count = [16]int32{}
-	if cap(s.ord) < len(in.Turns) {
-		s.ord = make([]int32, len(in.Turns))
-	}
-	s.ord = s.ord[:len(in.Turns)]
-	for len(s.norm) < len(in.Turns) {
-		s.norm = append(s.norm, match.Text{})
-	}
+	s.ord = resize(s.ord, len(in.Turns))
+	s.valid = resize(s.valid, len(in.Turns))
+	s.spk = resize(s.spk, len(in.Turns))
+	s.litWords = (len(p.phrases) - int(p.literals) + 63) / 64
+	s.litPresent = resize(s.litPresent, len(in.Turns)*s.litWords)
+	clear(s.litPresent)
 	for i := range in.Turns {
-		t := &in.Turns[i]
-		b := speakerBit(t.Speaker)
-		s.ord[i] = s.count[b]
-		s.count[b]++
-		nt := &s.norm[i]
-		nt.Reset()
-		match.Normalize(nt, t.Text)
-		s.turnFirst = append(s.turnFirst, int32(len(s.matches)))
-		s.raw = p.matcher.Find(nt.Norm, s.raw[:0])
-		for _, x := range s.raw {
-			ostart := nt.Orig[x.Start]
-			last := nt.Orig[x.End-1]
-			_, size := utf8.DecodeRuneInString(t.Text[last:])
-			s.matches = append(s.matches, tmatch{phrase: x.Phrase, turn: int32(i),
-				nstart: x.Start, nend: x.End, ostart: ostart, oend: last + int32(size)})
-		}
+		s.matchTurn(i)
 	}
+	s.litFirst = append(s.litFirst, int32(len(s.lits)))
 	s.turnFirst = append(s.turnFirst, int32(len(s.matches)))
+	s.sortMatches()
 	return s
 }
 
-// regexFind returns the matches of r in turn i, using the automaton's
-// matches of r's literals when r is attached to it.
+// matchTurn normalizes turn i and finds the pack's phrases and the regexes'
+// literals in it.
+func (s *state) matchTurn(i int) {
+	p, t := s.p, &s.in.Turns[i]
+	b := speakerBit(t.Speaker)
+	s.spk[i] = b
+	s.ord[i] = s.count[b]
+	s.count[b]++
+	s.turnFirst = append(s.turnFirst, int32(len(s.matches)))
+	s.litFirst = append(s.litFirst, int32(len(s.lits)))
+	s.hits, s.valid[i] = s.scan.Scan(p.matcher, t.Text, s.hits[:0])
+	present := bitset(s.litPresent[i*s.litWords : (i+1)*s.litWords])
+	for _, h := range s.hits {
+		if n := h.Phrase - p.literals; n >= 0 { // a regex literal
+			present[n>>6] |= 1 << (n & 63)
+			s.lits = append(s.lits, litMatch{n: n, ostart: h.Start})
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(t.Text[h.Last:])
+		s.matches = append(s.matches, tmatch{phrase: h.Phrase, turn: int32(i),
+			nstart: h.NStart, nend: h.NEnd, ostart: h.Start, oend: h.Last + int32(size)})
+	}
+}
+
+// sortMatches hands every text node the matches of its phrases, in order:
+// a counting sort into textList, by node.
+func (s *state) sortMatches() {
+	p := s.p
+	first := resize(s.textFirst, p.texts+1)
+	clear(first)
+	for k := range s.matches {
+		id := s.matches[k].phrase
+		for _, n := range p.textRefs[p.textStart[id]:p.textStart[id+1]] {
+			first[n+1]++
+		}
+	}
+	for n := 1; n < len(first); n++ {
+		first[n] += first[n-1]
+	}
+	list := resize(s.textList, int(first[p.texts]))
+	next := append(s.textNext[:0], first[:p.texts]...)
+	for k := range s.matches {
+		id := s.matches[k].phrase
+		for _, n := range p.textRefs[p.textStart[id]:p.textStart[id+1]] {
+			list[next[n]] = int32(k)
+			next[n]++
+		}
+	}
+	s.textFirst, s.textList, s.textNext = first, list, next
+}
+
+// textMatches returns the indexes in s.matches of text node n's matches.
+func (s *state) textMatches(n int) []int32 {
+	return s.textList[s.textFirst[n]:s.textFirst[n+1]]
+}
+
+// regexFind returns the matches of r in turn i.
 func (s *state) regexFind(r *regex, i int) [][2]int {
-	text := s.in.Turns[i].Text
-	if r.needIDs == nil {
-		if !r.mayMatch(text) {
-			return nil
-		}
-		s.locs = r.findAll(text, nil, s.locs[:0])
-		return s.locs
+	w := s.litWords
+	present := bitset(s.litPresent[i*w : (i+1)*w])
+	if !r.mayBeIn(present) {
+		return nil
 	}
-	ms := s.matches[s.turnFirst[i]:s.turnFirst[i+1]]
-	for _, ids := range r.needIDs {
-		if !slices.ContainsFunc(ms, func(m tmatch) bool { return ids.has(m.phrase) }) {
-			return nil
-		}
-	}
-	var cands []int32
-	if r.anchored != nil {
-		cands = s.cands[:0]
-		for j := range ms {
-			if r.startIDs.has(ms[j].phrase) {
-				cands = append(cands, ms[j].ostart)
-			}
-		}
-		if len(cands) == 0 {
-			return nil
-		}
-		slices.Sort(cands)
-		s.cands = cands
-	}
-	s.locs = r.findAll(text, cands, s.locs[:0])
+	tl := turnLits{lits: s.lits[s.litFirst[i]:s.litFirst[i+1]], present: present}
+	s.locs, s.cands = r.find(&s.bt, s.in.Turns[i].Text, &tl, s.cands, s.locs[:0])
 	return s.locs
 }
 
 func (s *state) release() {
-	s.p, s.in, s.m = nil, nil, nil
+	s.p, s.in, s.m, s.evidenceChunk = nil, nil, nil, nil
 	statePool.Put(s)
 }
 
-func resize(o []outcome, n int) []outcome {
-	if cap(o) < n {
-		return make([]outcome, n)
+// resize returns b with length n, reusing its array when it is long
+// enough (the elements are then left as they were).
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
 	}
-	return o[:n]
+	return b[:n]
 }
 
 func resizeBool(b []bool, n int) []bool {
@@ -206,6 +245,15 @@ func (s *state) keep(hs ...hit) []hit {
 	return s.arena[start:len(s.arena):len(s.arena)]
 }
 
+// join returns a slice of the arena holding every list of lists, in order.
+func (s *state) join(lists [][]hit) []hit {
+	start := len(s.arena)
+	for _, hs := range lists {
+		s.arena = append(s.arena, hs...)
+	}
+	return s.arena[start:len(s.arena):len(s.arena)]
+}
+
 func (s *state) textHit(m *tmatch) hit {
 	t := &s.in.Turns[m.turn]
 	return hit{turn: m.turn, turnTo: m.turn, start: m.ostart, end: m.oend, startMS: t.StartMS, endMS: max(t.EndMS, t.StartMS)}
@@ -218,40 +266,28 @@ func (s *state) turnHit(i int, startMS, endMS int64) hit {
 // scope selects turns.
 type scope struct {
 	speakers              uint8
+	speakersOnly          bool // no bound but the speakers
 	firstTurns, lastTurns int
 	firstMS, lastMS       int64
 	firstPct, lastPct     float64
 }
 
 func (sc *scope) admits(s *state, i int) bool {
+	if sc.speakers != 0 && sc.speakers&s.spk[i] == 0 {
+		return false
+	}
+	if sc.speakersOnly {
+		return true
+	}
 	t := &s.in.Turns[i]
-	b := speakerBit(t.Speaker)
-	if sc.speakers != 0 && sc.speakers&b == 0 {
-		return false
-	}
-	ord, n := int32(i), int32(len(s.in.Turns))
-	if sc.speakers != 0 {
-		ord = s.ord[i]
-		n = 0
-		for bit := uint8(1); bit <= 8; bit <<= 1 {
-			if sc.speakers&bit != 0 {
-				n += s.count[bit]
-			}
+	if sc.firstTurns > 0 || sc.lastTurns > 0 {
+		ord, n := sc.ordinal(s, i)
+		if sc.firstTurns > 0 && ord >= int32(sc.firstTurns) {
+			return false
 		}
-		if sc.speakers&(sc.speakers-1) != 0 { // several speakers: count turns of any of them
-			ord = 0
-			for j := 0; j < i; j++ {
-				if sc.speakers&speakerBit(s.in.Turns[j].Speaker) != 0 {
-					ord++
-				}
-			}
+		if sc.lastTurns > 0 && ord < n-int32(sc.lastTurns) {
+			return false
 		}
-	}
-	if sc.firstTurns > 0 && ord >= int32(sc.firstTurns) {
-		return false
-	}
-	if sc.lastTurns > 0 && ord < n-int32(sc.lastTurns) {
-		return false
 	}
 	dur := s.m.DurationMS
 	if sc.firstMS > 0 && t.StartMS >= sc.firstMS {
@@ -276,9 +312,32 @@ func (sc *scope) admits(s *state, i int) bool {
 	return true
 }
 
+// ordinal returns turn i's place among the turns the scope counts (those
+// of its speakers, or all) and their number.
+func (sc *scope) ordinal(s *state, i int) (ord, n int32) {
+	if sc.speakers == 0 {
+		return int32(i), int32(len(s.in.Turns))
+	}
+	ord = s.ord[i]
+	for bit := uint8(1); bit <= 8; bit <<= 1 {
+		if sc.speakers&bit != 0 {
+			n += s.count[bit]
+		}
+	}
+	if sc.speakers&(sc.speakers-1) != 0 { // several speakers: count turns of any of them
+		ord = 0
+		for j := 0; j < i; j++ {
+			if sc.speakers&s.spk[j] != 0 {
+				ord++
+			}
+		}
+	}
+	return ord, n
+}
+
 type textNode struct {
 	scope    scope
-	member   bitset           // the phrase ids this node looks for
+	id       int              // which of state.textMatches are the node's
 	group    map[int32]uint16 // phrase id → group (1-based), kept for match: all
 	groups   int
 	re       *regex
@@ -304,9 +363,9 @@ func (n *textNode) eval(s *state) outcome {
 		}
 	}
 	start := len(s.arena)
-	for i := range s.matches {
-		m := &s.matches[i]
-		if !n.member.has(m.phrase) || !n.scope.admits(s, int(m.turn)) {
+	for _, k := range s.textMatches(n.id) {
+		m := &s.matches[k]
+		if !n.scope.admits(s, int(m.turn)) {
 			continue
 		}
 		if n.matchAll {
@@ -424,9 +483,9 @@ func (s *state) sentiment() {
 // same turn that keep accepts.
 func (s *state) insideLonger(i int, keep func(*tmatch) bool) bool {
 	m := &s.matches[i]
-	for j := range s.matches {
+	for j := s.turnFirst[m.turn]; j < s.turnFirst[m.turn+1]; j++ {
 		x := &s.matches[j]
-		if j == i || x.turn != m.turn || !keep(x) {
+		if int(j) == i || !keep(x) {
 			continue
 		}
 		if x.nstart <= m.nstart && x.nend >= m.nend && x.nend-x.nstart > m.nend-m.nstart {
@@ -453,7 +512,10 @@ type boolNode struct {
 }
 
 func (n *boolNode) eval(s *state) outcome {
-	var collected []hit
+	// The hits of the true children, joined in the arena at the end: the
+	// children add to the arena while they are evaluated.
+	var few [8][]hit
+	collected := few[:0]
 	sawUnknown, sawYes := false, false
 	for _, k := range n.kids {
 		o := k.eval(s)
@@ -465,18 +527,18 @@ func (n *boolNode) eval(s *state) outcome {
 		case o.val == yes:
 			// any: every true child's hits count, e.g. as context anchors.
 			sawYes = true
-			collected = append(collected, o.hits...)
+			collected = append(collected, o.hits)
 		}
 	}
 	switch {
 	case n.any && sawYes:
-		return outcome{val: yes, hits: s.keep(collected...), measure: math.NaN()}
+		return outcome{val: yes, hits: s.join(collected), measure: math.NaN()}
 	case sawUnknown:
 		return outcome{val: unknown, measure: math.NaN()}
 	case n.any:
 		return outcome{val: no, measure: math.NaN()}
 	}
-	return outcome{val: yes, hits: s.keep(collected...), measure: math.NaN()}
+	return outcome{val: yes, hits: s.join(collected), measure: math.NaN()}
 }
 
 type notNode struct{ kid node }

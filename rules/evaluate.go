@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -32,9 +33,13 @@ func (p *Program) Evaluate(in *schemas.Interaction, m *schemas.Metrics) *Evaluat
 			ev.Scenarios = append(ev.Scenarios, p.scenarios[i].name)
 		}
 	}
+	// The hits behind each risk, then each finding, become evidence at
+	// the end, all cut from one allocation.
+	s.evHits = s.evHits[:0]
 	for _, r := range p.risks {
 		if o := r.n.eval(s); o.val == yes {
-			ev.Risks = append(ev.Risks, schemas.Risk{ID: r.name, Evidence: s.evidence(o.hits)})
+			ev.Risks = append(ev.Risks, schemas.Risk{ID: r.name})
+			s.evHits = append(s.evHits, o.hits)
 		}
 	}
 	if p.sentiment != nil && s.hasText {
@@ -55,24 +60,46 @@ func (p *Program) Evaluate(in *schemas.Interaction, m *schemas.Metrics) *Evaluat
 		}
 		ev.Sentiment = st
 	}
+	ev.Findings = ev.Findings[:len(p.items)]
 	for i := range p.items {
-		ev.Findings = append(ev.Findings, s.item(&p.items[i], conf))
+		s.evHits = append(s.evHits, s.item(&ev.Findings[i], &p.items[i], conf))
 	}
+	s.giveEvidence(ev)
 	return ev
 }
 
-func (s *state) item(it *itemNode, meanConf float64) schemas.Finding {
+// giveEvidence turns the hits of s.evHits into the evidence of ev's risks
+// and findings, in this order.
+func (s *state) giveEvidence(ev *Evaluation) {
+	n := 0
+	for _, hits := range s.evHits {
+		n += min(len(hits), maxEvidence)
+	}
+	s.evidenceChunk = make([]schemas.Evidence, 0, n)
+	for i := range ev.Risks {
+		ev.Risks[i].Evidence = s.evidence(s.evHits[i])
+	}
+	for i, hits := range s.evHits[len(ev.Risks):] {
+		if hits != nil {
+			ev.Findings[i].Evidence = s.evidence(hits)
+		}
+	}
+}
+
+// item evaluates an item into f, in place; its evidence, still to make,
+// is the hits.
+func (s *state) item(f *schemas.Finding, it *itemNode, meanConf float64) []hit {
 	d := it.def
-	f := schemas.Finding{Item: d.ID, Section: it.section, Kind: "rule", MaxPoints: d.Points,
+	*f = schemas.Finding{Item: d.ID, Section: it.section, Kind: "rule", MaxPoints: d.Points,
 		Severity: d.Severity, Confidence: 1, Evidence: []schemas.Evidence{}}
 	if it.when != nil {
 		switch o := it.when.eval(s); o.val {
 		case unknown:
 			f.Verdict, f.Rationale = schemas.NotEvaluated, "cannot tell whether the item applies: "+s.missingData()
-			return f
+			return nil
 		case no:
 			f.Verdict, f.Rationale = schemas.NA, "does not apply"
-			return f
+			return nil
 		}
 	}
 	// An absent require holds and an absent forbid does not.
@@ -85,7 +112,7 @@ func (s *state) item(it *itemNode, meanConf float64) schemas.Finding {
 	}
 	if req.val == unknown || forb.val == unknown {
 		f.Verdict, f.Rationale = schemas.NotEvaluated, "cannot be decided: "+s.missingData()
-		return f
+		return nil
 	}
 	reqOK, forbOK := req.val == yes, forb.val == no
 	var hits []hit
@@ -107,9 +134,8 @@ func (s *state) item(it *itemNode, meanConf float64) schemas.Finding {
 	if f.Verdict == schemas.Fail && d.Description != "" {
 		f.Rationale = d.Description + ": " + f.Rationale
 	}
-	f.Evidence = s.evidence(hits)
 	f.Confidence = s.confidence(hits, meanConf)
-	return f
+	return hits
 }
 
 func describe(what string, o outcome) string {
@@ -149,7 +175,7 @@ func (s *state) missingData() string {
 }
 
 func (s *state) evidence(hits []hit) []schemas.Evidence {
-	out := make([]schemas.Evidence, 0, min(len(hits), maxEvidence))
+	out := s.newEvidence(min(len(hits), maxEvidence))
 	for _, h := range hits {
 		if len(out) == maxEvidence {
 			break
@@ -157,8 +183,12 @@ func (s *state) evidence(hits []hit) []schemas.Evidence {
 		e := schemas.Evidence{Turn: int(h.turn), OffsetMS: h.startMS}
 		if h.start >= 0 {
 			text := s.in.Turns[h.turn].Text
-			e.Start = utf8.RuneCountInString(text[:h.start])
-			e.End = e.Start + utf8.RuneCountInString(text[h.start:h.end])
+			count := utf8.RuneCountInString
+			if s.valid[h.turn] {
+				count = countValidRunes
+			}
+			e.Start = count(text[:h.start])
+			e.End = e.Start + count(text[h.start:h.end])
 			e.Quote = text[h.start:h.end]
 		} else {
 			e.DurationMS = h.endMS - h.startMS
@@ -166,6 +196,38 @@ func (s *state) evidence(hits []hit) []schemas.Evidence {
 		out = append(out, e)
 	}
 	return out
+}
+
+// countValidRunes is utf8.RuneCountInString for valid UTF-8: the number
+// of bytes that do not continue a sequence, counted eight at a time.
+func countValidRunes(s string) int {
+	n, i := len(s), 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A continuation byte is 10xxxxxx: bit 7 set, bit 6 (shifted to 7) clear.
+		n -= bits.OnesCount64(w &^ (w << 1) & 0x8080808080808080)
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xc0 == 0x80 {
+			n--
+		}
+	}
+	return n
+}
+
+// newEvidence returns an empty slice with room for n pieces of evidence,
+// cut from the chunk that the evidence of one evaluation shares.
+func (s *state) newEvidence(n int) []schemas.Evidence {
+	if n == 0 {
+		return []schemas.Evidence{}
+	}
+	if cap(s.evidenceChunk)-len(s.evidenceChunk) < n {
+		s.evidenceChunk = make([]schemas.Evidence, 0, n)
+	}
+	start := len(s.evidenceChunk)
+	s.evidenceChunk = s.evidenceChunk[:start+n]
+	return s.evidenceChunk[start : start : start+n]
 }
 
 // confidence is the lowest ASR confidence among the evidence's turns, or

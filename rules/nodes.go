@@ -29,22 +29,24 @@ func (n *contextNode) eval(s *state) outcome {
 	if f.val == unknown {
 		return f
 	}
-	var out []hit
+	// The hits go straight to the arena: a and f are done with it.
+	start := len(s.arena)
 	for _, ah := range a.hits {
 		found := false
 		for _, fh := range f.hits {
 			if n.within(s, ah, fh) {
 				found = true
-				if !n.missing && !slices.Contains(out, fh) {
-					out = append(out, fh)
+				if !n.missing && !slices.Contains(s.arena[start:], fh) {
+					s.arena = append(s.arena, fh)
 				}
 			}
 		}
 		if n.missing && !found {
-			out = append(out, ah)
+			s.arena = append(s.arena, ah)
 		}
 	}
-	return outcome{val: boolTri(len(out) > 0), hits: s.keep(out...), measure: math.NaN()}
+	out := s.arena[start:len(s.arena):len(s.arena)]
+	return outcome{val: boolTri(len(out) > 0), hits: out, measure: math.NaN()}
 }
 
 func (n *contextNode) within(s *state, a, f hit) bool {

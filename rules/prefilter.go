@@ -1,9 +1,6 @@
 package rules
 
 import (
-	"regexp"
-
-	"github.com/zhijian-qa/zhijian/rules/match"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -19,75 +16,7 @@ const (
 	maxStarts  = 128
 )
 
-// regex is a compiled regular expression with two accelerations, both
-// derived from its syntax tree:
-//
-//   - factors, literals of which every match must contain one: a turn that
-//     contains none of them cannot match and the engine is not run on it;
-//   - starts, literals with which every match must begin: the engine then
-//     runs anchored at each place one of them occurs, instead of trying
-//     every position of the text (Go's backtracker is slow at that).
-//
-// This keeps unanchored alternations, the usual shape of a pack's regexes,
-// cheap on the many turns they do not concern.
-//
-// When every literal reads the same after normalization, the pack's
-// automaton finds them together with the phrases (attach), and a turn's
-// factors and start positions come for free from its matches.
-type regex struct {
-	re       *regexp.Regexp
-	needs    []*literals    // a match contains one literal of each set; nil: no prefilter
-	starts   *literals      // nil: matches may begin anywhere
-	anchored *regexp.Regexp // ^(?:re), used at the starts
-	maxLen   int            // longest match in bytes; -1 when unbounded
-	atStart  bool           // re begins with ^ (and has no other assertion): one try at 0
-	// wordStart: re begins with \b and every start is a word character,
-	// so a start counts only where the character before is not one.
-	wordStart bool
-	// lead is set when re begins with X+ or X{n,} for a character class X:
-	// a failure at one X of a run means failure at the rest of that run.
-	lead *syntax.Regexp
-
-	// Phrase ids of the literals in the automaton, as bit sets over phrase
-	// ids; needIDs is nil when the regex is not attached.
-	needIDs  []bitset
-	startIDs bitset
-}
-
-// attach registers the literals with the automaton through id, when all of
-// them are found there verbatim.
-func (r *regex) attach(id func(string) int32) {
-	if r.needs == nil && r.starts == nil {
-		return
-	}
-	sets := slices.Clone(r.needs)
-	if r.starts != nil {
-		sets = append(sets, r.starts)
-	}
-	for _, set := range sets {
-		for _, l := range set.list {
-			if match.NormalizeString(l) != l {
-				return
-			}
-		}
-	}
-	ids := func(set *literals) bitset {
-		var out bitset
-		for _, l := range set.list {
-			out.add(id(l))
-		}
-		return out
-	}
-	r.needIDs = []bitset{}
-	for _, set := range r.needs {
-		r.needIDs = append(r.needIDs, ids(set))
-	}
-	if r.starts != nil {
-		r.startIDs = ids(r.starts)
-	}
-}
-
-// bitset is a set of phrase ids.
+// bitset is a set of small numbers (regex literals, see turnLits).
 type bitset []uint64
 
 func (b *bitset) add(id int32) {
@@ -97,30 +26,55 @@ func (b *bitset) add(id int32) {
 	(*b)[id>>6] |= 1 << (id & 63)
 }
 
+// has reports whether id is in b; a negative id never is.
 func (b bitset) has(id int32) bool {
-	w := int(id >> 6)
-	return w < len(b) && b[w]&(1<<(id&63)) != 0
+	w := uint(id) >> 6
+	return w < uint(len(b)) && b[w]&(1<<(id&63)) != 0
 }
 
-// literals finds any of a set of strings in one pass over the text,
-// indexed by first byte.
+// meets reports whether b and o have a member in common.
+func (b bitset) meets(o bitset) bool {
+	for i := range min(len(b), len(o)) {
+		if b[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// literals finds any of a set of strings. A few are looked for one by
+// one (strings.Index, which is vectorized); more in one pass over the
+// text, indexed by first byte.
 type literals struct {
 	list    []string
-	byFirst [256][]string
+	byFirst *[256][]string // nil for a few
 }
+
+// fewLiterals is how many literals are looked for one by one.
+const fewLiterals = 4
 
 func newLiterals(list []string) *literals {
 	l := &literals{list: list}
-	for _, s := range list {
-		l.byFirst[s[0]] = append(l.byFirst[s[0]], s)
+	if len(list) > fewLiterals {
+		l.byFirst = new([256][]string)
+		for _, s := range list {
+			l.byFirst[s[0]] = append(l.byFirst[s[0]], s)
+		}
 	}
 	return l
 }
 
-// index returns the first position at or after from where one of the
-// literals begins, or -1.
-func (l *literals) index(s string, from int) int {
-	for i := from; i < len(s); i++ {
+// lastIndex returns the last position where one of the literals begins,
+// or -1.
+func (l *literals) lastIndex(s string) int {
+	if l.byFirst == nil {
+		at := -1
+		for _, lit := range l.list {
+			at = max(at, lastIndex(s, lit))
+		}
+		return at
+	}
+	for i := len(s) - 1; i >= 0; i-- {
 		for _, lit := range l.byFirst[s[i]] {
 			if strings.HasPrefix(s[i:], lit) {
 				return i
@@ -130,222 +84,45 @@ func (l *literals) index(s string, from int) int {
 	return -1
 }
 
-func newRegex(re *regexp.Regexp) *regex {
-	r := &regex{re: re}
-	tree, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil {
-		return r
-	}
-	tree = tree.Simplify()
-	for _, f := range needs(tree) {
-		r.needs = append(r.needs, newLiterals(f))
-	}
-	// Assertions (^, $, \b) read the text before a position, which an
-	// anchored run on the rest of the text cannot see.
-	r.maxLen = maxLen(tree)
-	if tree.Op == syntax.OpConcat && len(tree.Sub) > 1 && tree.Sub[0].Op == syntax.OpBeginText &&
-		!hasAssertion(&syntax.Regexp{Op: syntax.OpConcat, Sub: tree.Sub[1:]}) {
-		r.atStart = true
-		return r
-	}
-	rest := tree
-	if t, ok := afterWordBoundary(tree); ok {
-		// findAll checks the leading \b itself, where it can see the
-		// character before a start.
-		rest, r.wordStart = t, true
-	}
-	st, ok := prefixes(rest)
-	if !ok || len(st) == 0 || slices.Contains(st, "") {
-		return r
-	}
-	if hasAssertion(rest) {
-		if !r.wordStart || leadingAssertion(rest) {
-			return r
+// lastIndex is strings.LastIndex, by forward searches (vectorized, which
+// backward ones are not): the literals are rare.
+func lastIndex(s, lit string) int {
+	last := -1
+	for from := 0; ; {
+		i := strings.Index(s[from:], lit)
+		if i < 0 {
+			return last
 		}
-		// Later assertions see the text around them, so no window.
-		r.maxLen = -1
+		last = from + i
+		from = last + 1
 	}
-	if a, err := regexp.Compile(`^(?:` + rest.String() + `)`); err == nil {
-		r.starts, r.anchored = newLiterals(st), a
-		r.lead = leadingRun(rest)
-	}
-	return r
 }
 
-// afterWordBoundary returns re without the \b it begins with, in every
-// alternative.
-func afterWordBoundary(re *syntax.Regexp) (*syntax.Regexp, bool) {
-	switch re.Op {
-	case syntax.OpConcat:
-		if len(re.Sub) > 1 && re.Sub[0].Op == syntax.OpWordBoundary {
-			return &syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[1:], Flags: re.Flags}, true
-		}
-	case syntax.OpAlternate:
-		subs := make([]*syntax.Regexp, len(re.Sub))
-		for i, sub := range re.Sub {
-			t, ok := afterWordBoundary(sub)
-			if !ok {
-				return nil, false
+// index returns the first position at or after from where one of the
+// literals begins, or -1.
+func (l *literals) index(s string, from int) int {
+	if l.byFirst == nil {
+		at := -1
+		for _, lit := range l.list {
+			// Only what comes before the best so far is searched.
+			end := len(s)
+			if at >= 0 {
+				end = min(len(s), at+len(lit)-1)
 			}
-			subs[i] = t
-		}
-		return &syntax.Regexp{Op: syntax.OpAlternate, Sub: subs, Flags: re.Flags}, true
-	}
-	return nil, false
-}
-
-// isWordByte is \b's idea of a word character, which is ASCII only.
-func isWordByte(b byte) bool {
-	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
-}
-
-// leadingAssertion reports whether re may test an assertion before it
-// reads its first character.
-func leadingAssertion(re *syntax.Regexp) bool {
-	switch re.Op {
-	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
-		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return true
-	case syntax.OpConcat:
-		for _, sub := range re.Sub {
-			if leadingAssertion(sub) {
-				return true
-			}
-			if minLen(sub) > 0 {
-				return false
+			if i := strings.Index(s[from:end], lit); i >= 0 {
+				at = from + i
 			}
 		}
-		return false
+		return at
 	}
-	for _, sub := range re.Sub {
-		if leadingAssertion(sub) {
-			return true
-		}
-	}
-	return false
-}
-
-// minLen reports the shortest match of re in characters, 0 when it may be
-// empty.
-func minLen(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return len(re.Rune)
-	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 1
-	case syntax.OpCapture, syntax.OpPlus:
-		return minLen(re.Sub[0])
-	case syntax.OpRepeat:
-		return re.Min * minLen(re.Sub[0])
-	case syntax.OpConcat:
-		n := 0
-		for _, sub := range re.Sub {
-			n += minLen(sub)
-		}
-		return n
-	case syntax.OpAlternate:
-		n := -1
-		for _, sub := range re.Sub {
-			if m := minLen(sub); n < 0 || m < n {
-				n = m
-			}
-		}
-		return max(n, 0)
-	}
-	return 0
-}
-
-// findAll returns what r.re.FindAllStringIndex(s, -1) returns. cands,
-// when not nil, are the sorted positions where start literals occur
-// (found by the automaton); otherwise they are searched for here.
-func (r *regex) findAll(s string, cands []int32, dst [][2]int) [][2]int {
-	if r.atStart {
-		if loc := r.re.FindStringIndex(r.window(s)); loc != nil {
-			dst = append(dst, [2]int{loc[0], loc[1]})
-		}
-		return dst
-	}
-	if r.anchored == nil {
-		for _, loc := range r.re.FindAllStringIndex(s, -1) {
-			dst = append(dst, [2]int{loc[0], loc[1]})
-		}
-		return dst
-	}
-	next := 0
-	for pos := 0; pos < len(s); {
-		c := -1
-		if cands != nil {
-			for next < len(cands) && int(cands[next]) < pos {
-				next++
-			}
-			if next < len(cands) {
-				c = int(cands[next])
-			}
-		} else {
-			c = r.starts.index(s, pos)
-		}
-		if c < 0 {
-			break
-		}
-		if r.wordStart && (c > 0 && isWordByte(s[c-1])) == isWordByte(s[c]) {
-			pos = c + 1 // no \b here
-			continue
-		}
-		// Every match is non-empty (it begins with a start literal), so
-		// the leftmost match is the first candidate where one exists.
-		// A bounded match cannot reach past maxLen: give the engine no more
-		// (its cost grows with the input, even anchored).
-		if loc := r.anchored.FindStringIndex(r.window(s[c:])); loc != nil {
-			dst = append(dst, [2]int{c, c + loc[1]})
-			pos = c + loc[1]
-		} else {
-			pos = c + 1
-			if r.lead != nil {
-				for pos < len(s) {
-					x, size := utf8.DecodeRuneInString(s[pos:])
-					if !inClass(r.lead, x) {
-						break
-					}
-					pos += size
-				}
+	for i := from; i < len(s); i++ {
+		for _, lit := range l.byFirst[s[i]] {
+			if strings.HasPrefix(s[i:], lit) {
+				return i
 			}
 		}
 	}
-	return dst
-}
-
-func inClass(cls *syntax.Regexp, x rune) bool {
-	for i := 0; i+1 < len(cls.Rune); i += 2 {
-		if cls.Rune[i] <= x && x <= cls.Rune[i+1] {
-			return true
-		}
-	}
-	return false
-}
-
-// leadingRun returns X when re begins with X+ or X{n,}, X a character class.
-func leadingRun(re *syntax.Regexp) *syntax.Regexp {
-	for re.Op == syntax.OpConcat && len(re.Sub) > 0 || re.Op == syntax.OpCapture {
-		re = re.Sub[0]
-	}
-	if (re.Op == syntax.OpPlus || re.Op == syntax.OpRepeat && re.Min >= 1 && re.Max < 0) &&
-		re.Sub[0].Op == syntax.OpCharClass {
-		return re.Sub[0]
-	}
-	return nil
-}
-
-// window cuts s after maxLen bytes, at a character boundary: no match
-// reaches further.
-func (r *regex) window(s string) string {
-	if r.maxLen < 0 || len(s) <= r.maxLen {
-		return s
-	}
-	end := r.maxLen
-	for end < len(s) && !utf8.RuneStart(s[end]) {
-		end++
-	}
-	return s[:end]
+	return -1
 }
 
 // prefixes returns literals of which every match of re begins with one.
@@ -362,14 +139,20 @@ func prefixes(re *syntax.Regexp) ([]string, bool) {
 	case syntax.OpAlternate:
 		return union(re.Sub, prefixes, maxStarts)
 	case syntax.OpConcat:
-		if len(re.Sub) == 0 {
+		// Assertions read no character: the match begins with what
+		// follows them (the backtracker checks them in the full text).
+		subs := re.Sub
+		for len(subs) > 0 && isAssertion(subs[0]) {
+			subs = subs[1:]
+		}
+		if len(subs) == 0 {
 			break
 		}
 		// While the parts so far match exactly their literals, the next
 		// part's prefixes extend them: longer starts, fewer candidates.
-		out, ok := prefixes(re.Sub[0])
-		for i := 1; ok && i < len(re.Sub) && exact(re.Sub[i-1]); i++ {
-			next, ok := prefixes(re.Sub[i])
+		out, ok := prefixes(subs[0])
+		for i := 1; ok && i < len(subs) && exact(subs[i-1]); i++ {
+			next, ok := prefixes(subs[i])
 			if !ok || len(out)*len(next) > maxFactors {
 				break
 			}
@@ -380,69 +163,204 @@ func prefixes(re *syntax.Regexp) ([]string, bool) {
 	return nil, false
 }
 
-// maxLen returns the longest match of re in bytes, or -1 when unbounded.
-func maxLen(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
-		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return 0
-	case syntax.OpLiteral:
-		n := 0
-		for _, r := range re.Rune {
-			n += utf8.RuneLen(r)
-		}
-		return n
-	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return utf8.UTFMax
-	case syntax.OpCapture, syntax.OpQuest:
-		return maxLen(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Max < 0 {
-			return -1
-		}
-		if n := maxLen(re.Sub[0]); n >= 0 {
-			return n * re.Max
-		}
-	case syntax.OpConcat, syntax.OpAlternate:
-		total := 0
-		for _, sub := range re.Sub {
-			n := maxLen(sub)
-			if n < 0 {
-				return -1
-			}
-			if re.Op == syntax.OpConcat {
-				total += n
-			} else {
-				total = max(total, n)
-			}
-		}
-		return total
-	}
-	return -1
-}
-
-func hasAssertion(re *syntax.Regexp) bool {
+// isAssertion reports whether re is a zero-width assertion (^, $, \b...).
+func isAssertion(re *syntax.Regexp) bool {
 	switch re.Op {
 	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return true
 	}
-	for _, sub := range re.Sub {
-		if hasAssertion(sub) {
-			return true
+	return false
+}
+
+// asciiRun requires a match to hold n consecutive characters of an ASCII
+// class: one scan of the bytes rules out most texts (a waybill number is
+// nine digits or more).
+type asciiRun struct {
+	class [2]uint64
+	n     int
+}
+
+// in reports whether s holds n consecutive bytes of the class.
+func (a *asciiRun) in(s string) bool {
+	count := 0
+	for i := 0; i < len(s); {
+		// Outside a run, skip eight bytes at a time that are not ASCII
+		// (Chinese text, mostly).
+		if count == 0 && i+8 <= len(s) && notASCII8(s[i:i+8]) {
+			i += 8
+			continue
 		}
+		if b := s[i]; b < utf8.RuneSelf && a.class[b>>6]&(1<<(b&63)) != 0 {
+			if count++; count >= a.n {
+				return true
+			}
+		} else {
+			count = 0
+		}
+		i++
 	}
 	return false
 }
 
-// mayMatch reports whether s can contain a match.
-func (r *regex) mayMatch(s string) bool {
-	for _, set := range r.needs {
-		if set.index(s, 0) < 0 {
-			return false
+// notASCII8 reports whether none of the eight bytes of s is ASCII.
+func notASCII8(s string) bool {
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return w&0x8080808080808080 == 0x8080808080808080
+}
+
+// run returns the longest run of an ASCII class that every match of re
+// holds, if there is one.
+func run(re *syntax.Regexp) (asciiRun, bool) {
+	if a, ok := pureRun(re); ok {
+		return a, a.n > 0
+	}
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return run(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return run(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// Adjacent pure parts make one run of their classes together.
+		var best, chain asciiRun
+		for _, sub := range re.Sub {
+			if a, ok := pureRun(sub); ok {
+				chain.class[0] |= a.class[0]
+				chain.class[1] |= a.class[1]
+				chain.n += a.n
+			} else {
+				chain = asciiRun{}
+				if a, ok := run(sub); ok && a.n > best.n {
+					best = a
+				}
+			}
+			if chain.n > best.n {
+				best = chain
+			}
+		}
+		return best, best.n > 0
+	case syntax.OpAlternate:
+		var all asciiRun
+		for i, sub := range re.Sub {
+			a, ok := run(sub)
+			if !ok {
+				return asciiRun{}, false
+			}
+			all.class[0] |= a.class[0]
+			all.class[1] |= a.class[1]
+			if i == 0 || a.n < all.n {
+				all.n = a.n
+			}
+		}
+		return all, true
+	}
+	return asciiRun{}, false
+}
+
+// pureRun reports whether re matches only characters of an ASCII class,
+// and returns the class and the fewest characters it matches.
+func pureRun(re *syntax.Regexp) (asciiRun, bool) {
+	var a asciiRun
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return a, true
+	case syntax.OpLiteral:
+		// Every character counts, in whatever case (?i) allows.
+		for _, r := range re.Rune {
+			for _, f := range foldings(r) {
+				if !addASCII(&a.class, f) {
+					return asciiRun{}, false
+				}
+				if re.Flags&syntax.FoldCase == 0 {
+					break
+				}
+			}
+		}
+		a.n = len(re.Rune)
+		return a, true
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1] >= utf8.RuneSelf {
+				return asciiRun{}, false
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				addASCII(&a.class, string(r))
+			}
+		}
+		a.n = 1
+		return a, true
+	case syntax.OpCapture:
+		return pureRun(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		a, ok := pureRun(re.Sub[0])
+		if !ok {
+			return asciiRun{}, false
+		}
+		switch re.Op {
+		case syntax.OpStar, syntax.OpQuest:
+			a.n = 0
+		case syntax.OpRepeat:
+			a.n *= re.Min
+		}
+		return a, true
+	case syntax.OpConcat, syntax.OpAlternate:
+		for i, sub := range re.Sub {
+			b, ok := pureRun(sub)
+			if !ok {
+				return asciiRun{}, false
+			}
+			a.class[0] |= b.class[0]
+			a.class[1] |= b.class[1]
+			switch {
+			case re.Op == syntax.OpConcat:
+				a.n += b.n
+			case i == 0 || b.n < a.n:
+				a.n = b.n
+			}
+		}
+		return a, true
+	}
+	return asciiRun{}, false
+}
+
+// addASCII adds the one-byte string r to class and reports whether it was
+// one byte.
+func addASCII(class *[2]uint64, r string) bool {
+	if len(r) != 1 || r[0] >= utf8.RuneSelf {
+		return false
+	}
+	class[r[0]>>6] |= 1 << (r[0] & 63)
+	return true
+}
+
+// branchNeeds returns alternatives of needs (see needs): one per branch
+// when re is an alternation all of whose branches have needs, else the
+// needs of re as a whole, if any.
+func branchNeeds(re *syntax.Regexp) [][][]string {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op == syntax.OpAlternate {
+		var alts [][][]string
+		for _, sub := range re.Sub {
+			n := needs(sub)
+			if n == nil {
+				alts = nil
+				break
+			}
+			alts = append(alts, n)
+		}
+		if alts != nil {
+			return alts
 		}
 	}
-	return true
+	if n := needs(re); n != nil {
+		return [][][]string{n}
+	}
+	return nil
 }
 
 // needs returns literal sets such that every match of re contains a
@@ -474,6 +392,9 @@ func needs(re *syntax.Regexp) [][]string {
 func factors(re *syntax.Regexp) ([]string, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
+		if slices.Contains(re.Rune, utf8.RuneError) {
+			return nil, false // it matches invalid UTF-8, which no literal finds
+		}
 		if re.Flags&syntax.FoldCase != 0 {
 			// Every case of the first character: not exact, but short.
 			return foldings(re.Rune[0]), true
@@ -483,7 +404,7 @@ func factors(re *syntax.Regexp) ([]string, bool) {
 		var out []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if len(out) == maxClass {
+				if len(out) == maxClass || r == utf8.RuneError {
 					return nil, false
 				}
 				out = append(out, string(r))

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,10 +40,12 @@ func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
 		end := max(t.EndMS, t.StartMS)
 		if i > 0 && t.StartMS-lastEnd >= minSilenceMS {
 			seg := schemas.Segment{StartMS: lastEnd, EndMS: t.StartMS, Turn: i}
-			m.Silences = append(m.Silences, seg)
-			m.LongestSilenceMS = max(m.LongestSilenceMS, seg.EndMS-seg.StartMS)
+			if timed { // gaps between messages are not dead air
+				m.Silences = appendSegment(m.Silences, seg)
+				m.LongestSilenceMS = max(m.LongestSilenceMS, seg.EndMS-seg.StartMS)
+			}
 			if seg.EndMS-seg.StartMS >= minHoldMS && agentHeld(turns, i) {
-				m.Holds = append(m.Holds, seg)
+				m.Holds = appendSegment(m.Holds, seg)
 			}
 		}
 		lastEnd = max(lastEnd, end)
@@ -68,9 +71,6 @@ func TurnMetrics(in *schemas.Interaction) *schemas.Metrics {
 			})
 		}
 		otherEnd[self] = max(otherEnd[self], t.EndMS)
-	}
-	if !timed {
-		m.Silences, m.LongestSilenceMS = nil, 0 // gaps between messages are not dead air
 	}
 	m.DurationMS = lastEnd
 	if !in.EndedAt.IsZero() && !in.StartedAt.IsZero() {
@@ -127,7 +127,7 @@ func agentHeld(turns []schemas.Turn, i int) bool {
 // isAcknowledgement reports whether a customer's words only acknowledge
 // ("好的", "ok sure"): short, no question, no number given.
 func isAcknowledgement(s string) bool {
-	return SpeechUnits(s) <= 4 && !strings.ContainsAny(s, "?？0123456789")
+	return speechUnits(s, 5) <= 4 && !strings.ContainsAny(s, "?？0123456789")
 }
 
 func rateUnit(lang string) string {
@@ -143,10 +143,19 @@ func isChinese(lang string) bool {
 
 // SpeechUnits counts what speech rate is measured in: each CJK character,
 // and each run of other letters or digits (a word).
-func SpeechUnits(s string) int {
+func SpeechUnits(s string) int { return speechUnits(s, math.MaxInt) }
+
+// speechUnits counts the speech units of s, stopping at limit.
+func speechUnits(s string, limit int) int {
 	n, inWord := 0, false
 	for _, r := range s {
+		if n >= limit {
+			break
+		}
 		switch {
+		case 0x4E00 <= r && r <= 0x9FFF: // the common Han characters, all Han
+			n++
+			inWord = false
 		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
 			n++
 			inWord = false
@@ -168,6 +177,9 @@ func SpeechUnits(s string) int {
 // to the end of the interaction (durationMS) and Turn is -1.
 func responses(turns []schemas.Turn, responders []schemas.Speaker, durationMS int64) []schemas.Response {
 	var out []schemas.Response
+	if n := customerRuns(turns); n > 0 {
+		out = make([]schemas.Response, 0, n) // at most one wait per run
+	}
 	asked := -1
 	for i := range turns {
 		t := &turns[i]
@@ -193,4 +205,25 @@ func responses(turns []schemas.Turn, responders []schemas.Speaker, durationMS in
 		out = append(out, schemas.Response{Asked: asked, Turn: -1, WaitMS: max(durationMS-turns[asked].StartMS, 0)})
 	}
 	return out
+}
+
+// customerRuns counts the runs of consecutive customer turns.
+func customerRuns(turns []schemas.Turn) int {
+	n, in := 0, false
+	for i := range turns {
+		c := turns[i].Speaker == schemas.Customer
+		if c && !in {
+			n++
+		}
+		in = c
+	}
+	return n
+}
+
+// appendSegment appends seg, making room for a few at once.
+func appendSegment(list []schemas.Segment, seg schemas.Segment) []schemas.Segment {
+	if list == nil {
+		list = make([]schemas.Segment, 0, 4)
+	}
+	return append(list, seg)
 }

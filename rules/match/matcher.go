@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -12,110 +13,358 @@ type Match struct {
 }
 
 // Matcher finds a fixed set of phrases in normalized text.
+//
+// It is an Aho-Corasick automaton over code points rather than bytes: a
+// Chinese character is one step, not three. Every code point used by a
+// phrase has a class of its own (class 0 is every other one); the classes
+// of ASCII are a table, the others a two-level table by the code point's
+// high bits. States are numbered breadth first, so the shallow ones, where
+// scanning spends its time, come first: they have full rows of next states
+// (dense), as many as fit in maxDense entries. A deeper state, if any, has
+// its children and its failure link (sparse). Single code points that need
+// no word boundary (units) are found by their class, without a state.
 type Matcher struct {
 	phrases []string
 	// bounded[i] says which ends of phrase i need a word boundary (bit 0: start, bit 1: end).
 	bounded []uint8
-	class   [256]uint16
+
+	ascii  [utf8.RuneSelf]uint16
+	blocks []uint16 // classes of code point r: blocks[blockOf[r>>8]<<8 | r&0xff]
+	// blockOf[r>>8] is the block of code points r>>8<<8 ... (0: none used).
+	blockOf []uint16
 	nclass  int
-	// trans[state+class] is the next state's row offset, with outFlag set
-	// when that state ends at least one phrase.
-	trans   []uint32
-	outs    [][2]int32 // per state: its range in outList
-	outList []int32
+	// unitOf[c] is the unit (see units) of class c, -1 for none.
+	unitOf []int32
+
+	// dense[s*nclass+c] is the next state of state s < nDense on class c,
+	// with outFlag set when that state ends at least one phrase.
+	dense  []uint32
+	nDense uint32
+	// Sparse states s >= nDense: their children kids[kidStart[s-nDense]:
+	// kidStart[s-nDense+1]] (flagged as in dense), then fail[s].
+	kidStart []uint32
+	kids     []kid
+	fail     []uint32
+
+	// outList[outStart[s]:outStart[s+1]] are the phrases state s ends.
+	outStart []uint32
+	outList  []out
+	maxRunes int // the longest phrase, in code points
+
+	// The phrases looked for in the original text (see Options):
+	// origASCII[b] is 1 + the phrase of byte b, 0 for none.
+	origASCII [utf8.RuneSelf]int32
+	origOther map[rune]int32
+	origHan   bool // some are Han
+}
+
+// out is a phrase that ends in a state, with what emit needs of it.
+type out struct {
+	phrase  int32
+	len     int32 // in bytes
+	runes   int32 // in code points
+	bounded uint8
+}
+
+type kid struct {
+	class uint16
+	next  uint32
 }
 
 const outFlag = 1 << 31
+
+// maxDense bounds the dense rows, in entries (4 bytes each).
+const maxDense = 1 << 20
 
 // Compile builds a matcher for phrases, which must be normalized and
 // non-empty. Duplicate phrases are allowed; each keeps its own index.
 // Phrases from index anywhere on also match inside words (they serve to
 // find candidate positions, not whole words); pass len(phrases) for none.
 func Compile(phrases []string, anywhere int) (*Matcher, error) {
+	return CompileWith(phrases, Options{Anywhere: anywhere, Original: len(phrases)})
+}
+
+// Options are Compile's, and one more.
+type Options struct {
+	Anywhere int // phrases from this index on match inside words
+	// Phrases from index Original on are single code points that Scan
+	// looks for in the original text instead of the normalized one, as
+	// they stand (punctuation, which normalization drops, say). Find
+	// does not look for them.
+	Original int
+}
+
+// CompileWith is Compile with Options.
+func CompileWith(phrases []string, o Options) (*Matcher, error) {
+	return compile(phrases, o, maxDense)
+}
+
+// compile is CompileWith with at most maxDense entries of dense rows (the
+// root's row at least).
+func compile(phrases []string, o Options, maxDense int) (*Matcher, error) {
+	anywhere := o.Anywhere
 	m := &Matcher{phrases: phrases, bounded: make([]uint8, len(phrases))}
-	// Byte classes: each byte used by some phrase gets its own class.
-	for _, p := range phrases {
+	if err := m.originals(phrases, o.Original); err != nil {
+		return nil, err
+	}
+	phrases = phrases[:o.Original]
+	for id, p := range phrases {
 		if p == "" {
 			return nil, fmt.Errorf("empty phrase")
 		}
-		for i := 0; i < len(p); i++ {
-			if m.class[p[i]] == 0 {
-				m.nclass++
-				m.class[p[i]] = uint16(m.nclass)
-			}
+		if !utf8.ValidString(p) {
+			return nil, fmt.Errorf("phrase %q is not valid UTF-8", p)
 		}
-	}
-	m.nclass++
-	nc := m.nclass
-
-	// Trie.
-	type node struct {
-		next map[uint16]int32
-		out  []int32
-		fail int32
-	}
-	nodes := []node{{next: map[uint16]int32{}}}
-	for id, p := range phrases {
-		s := int32(0)
-		for i := 0; i < len(p); i++ {
-			c := m.class[p[i]]
-			nx, ok := nodes[s].next[c]
-			if !ok {
-				nx = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint16]int32{}})
-				nodes[s].next[c] = nx
-			}
-			s = nx
-		}
-		nodes[s].out = append(nodes[s].out, int32(id))
 		first, _ := utf8.DecodeRuneInString(p)
 		last, _ := utf8.DecodeLastRuneInString(p)
-		if id >= anywhere {
-			continue
-		}
-		if isWord(first) {
+		if id < anywhere && isWord(first) {
 			m.bounded[id] |= 1
 		}
-		if isWord(last) {
+		if id < anywhere && isWord(last) {
 			m.bounded[id] |= 2
 		}
 	}
-	if len(nodes) >= outFlag/nc {
+	if !m.classes(phrases) {
+		return nil, fmt.Errorf("%d phrases use too many distinct characters", len(phrases))
+	}
+	unit := m.units(phrases, anywhere)
+	t := newTrie(m, phrases, unit)
+	if len(t.nodes) >= outFlag {
 		return nil, fmt.Errorf("%d phrases make an automaton too large", len(phrases))
 	}
+	t.link()
+	m.build(t, maxDense)
+	return m, nil
+}
 
-	// Breadth-first: failure links, inherited outputs and the full table.
-	m.trans = make([]uint32, len(nodes)*nc)
-	order := make([]int32, 0, len(nodes))
-	order = append(order, 0)
-	for q := 0; q < len(order); q++ {
-		s := order[q]
-		for c := 0; c < nc; c++ {
-			nx, ok := nodes[s].next[uint16(c)]
-			if ok {
-				if s != 0 {
-					// The failure state's row is complete: it is shallower.
-					nodes[nx].fail = int32(m.trans[int(nodes[s].fail)*nc+c] / uint32(nc))
-				}
-				nodes[nx].out = append(nodes[nx].out, nodes[nodes[nx].fail].out...)
-				order = append(order, nx)
-				m.trans[int(s)*nc+c] = uint32(int(nx) * nc)
-			} else if s != 0 {
-				m.trans[int(s)*nc+c] = m.trans[int(nodes[s].fail)*nc+c]
+// originals records the phrases from index from on, single code points
+// looked for in the original text.
+func (m *Matcher) originals(phrases []string, from int) error {
+	for id := from; id < len(phrases); id++ {
+		r, size := utf8.DecodeRuneInString(phrases[id])
+		if size != len(phrases[id]) || r == utf8.RuneError {
+			return fmt.Errorf("phrase %q is not one code point", phrases[id])
+		}
+		switch {
+		case r < utf8.RuneSelf:
+			m.origASCII[r] = int32(id) + 1
+		default:
+			if m.origOther == nil {
+				m.origOther = map[rune]int32{}
+			}
+			m.origOther[r] = int32(id)
+			m.origHan = m.origHan || isHan(r)
+		}
+	}
+	return nil
+}
+
+// units picks the units: the phrases from index anywhere on that are one
+// code point, which no other phrase repeats. A unit is found by its class
+// alone (unitOf), with no state of the automaton. It is reported after
+// the other phrases that end where it does, as the automaton would report
+// it: the shortest, and the last of its equals.
+func (m *Matcher) units(phrases []string, anywhere int) []bool {
+	count := map[string]int{}
+	for _, p := range phrases {
+		count[p]++
+	}
+	unit := make([]bool, len(phrases))
+	m.unitOf = make([]int32, m.nclass)
+	for c := range m.unitOf {
+		m.unitOf[c] = -1
+	}
+	for id := anywhere; id < len(phrases); id++ {
+		p := phrases[id]
+		if r, size := utf8.DecodeRuneInString(p); size == len(p) && count[p] == 1 {
+			unit[id] = true
+			m.unitOf[m.class(r)] = int32(id)
+		}
+	}
+	return unit
+}
+
+// classes gives every code point of the phrases a class, or reports
+// that there are too many.
+func (m *Matcher) classes(phrases []string) bool {
+	var runes []rune
+	for _, p := range phrases {
+		for _, r := range p {
+			runes = append(runes, r)
+		}
+	}
+	slices.Sort(runes)
+	runes = slices.Compact(runes)
+	if len(runes) >= 1<<16 {
+		return false
+	}
+	m.nclass = len(runes) + 1
+	m.blocks = make([]uint16, 256) // block 0: no class
+	for i, r := range runes {
+		c := uint16(i + 1)
+		if r < utf8.RuneSelf {
+			m.ascii[r] = c
+			continue
+		}
+		hi := int(r >> 8)
+		for len(m.blockOf) <= hi {
+			m.blockOf = append(m.blockOf, 0)
+		}
+		if m.blockOf[hi] == 0 {
+			m.blockOf[hi] = uint16(len(m.blocks) >> 8)
+			m.blocks = append(m.blocks, make([]uint16, 256)...)
+		}
+		m.blocks[int(m.blockOf[hi])<<8|int(r&0xff)] = c
+	}
+	return true
+}
+
+// class returns the class of r (0: in no phrase).
+func (m *Matcher) class(r rune) uint16 {
+	if r < utf8.RuneSelf {
+		return m.ascii[r]
+	}
+	hi := int(r >> 8)
+	if hi >= len(m.blockOf) {
+		return 0
+	}
+	return m.blocks[int(m.blockOf[hi])<<8|int(r&0xff)]
+}
+
+// trie is the automaton under construction.
+type trie struct {
+	nodes []trieNode
+	order []int32 // breadth first
+}
+
+type trieNode struct {
+	next map[uint16]int32
+	out  []int32
+	fail int32
+}
+
+// newTrie builds the trie of the phrases but the units.
+func newTrie(m *Matcher, phrases []string, unit []bool) *trie {
+	t := &trie{nodes: []trieNode{{next: map[uint16]int32{}}}}
+	for id, p := range phrases {
+		if unit[id] {
+			continue
+		}
+		s := int32(0)
+		for _, r := range p {
+			c := m.class(r)
+			nx, ok := t.nodes[s].next[c]
+			if !ok {
+				nx = int32(len(t.nodes))
+				t.nodes = append(t.nodes, trieNode{next: map[uint16]int32{}})
+				t.nodes[s].next[c] = nx
+			}
+			s = nx
+		}
+		t.nodes[s].out = append(t.nodes[s].out, int32(id))
+	}
+	return t
+}
+
+// link orders the nodes breadth first and sets failure links and
+// inherited outputs.
+func (t *trie) link() {
+	t.order = append(t.order[:0], 0)
+	for q := 0; q < len(t.order); q++ {
+		s := t.order[q]
+		for _, c := range sortedKeys(t.nodes[s].next) {
+			nx := t.nodes[s].next[c]
+			if s != 0 {
+				t.nodes[nx].fail = t.step(t.nodes[s].fail, c)
+			}
+			t.nodes[nx].out = append(t.nodes[nx].out, t.nodes[t.nodes[nx].fail].out...)
+			t.order = append(t.order, nx)
+		}
+	}
+}
+
+// step is the automaton's transition, by failure links.
+func (t *trie) step(s int32, c uint16) int32 {
+	for {
+		if nx, ok := t.nodes[s].next[c]; ok {
+			return nx
+		}
+		if s == 0 {
+			return 0
+		}
+		s = t.nodes[s].fail
+	}
+}
+
+func sortedKeys(m map[uint16]int32) []uint16 {
+	keys := make([]uint16, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// build lays the trie out as the matcher's tables, states numbered in
+// breadth-first order.
+func (m *Matcher) build(t *trie, maxDense int) {
+	n := len(t.nodes)
+	id := make([]uint32, n) // trie node → state
+	for i, s := range t.order {
+		id[s] = uint32(i)
+	}
+	flagged := func(s int32) uint32 {
+		if len(t.nodes[s].out) > 0 {
+			return id[s] | outFlag
+		}
+		return id[s]
+	}
+	nc := m.nclass
+	m.nDense = uint32(min(n, max(maxDense/nc, 1)))
+	m.dense = make([]uint32, int(m.nDense)*nc)
+	m.fail = make([]uint32, n)
+	m.outStart = make([]uint32, 0, n+1)
+	m.kidStart = []uint32{0}
+	for i, s := range t.order {
+		node := &t.nodes[s]
+		m.fail[i] = id[node.fail]
+		m.outStart = append(m.outStart, uint32(len(m.outList)))
+		for _, p := range node.out {
+			runes := utf8.RuneCountInString(m.phrases[p])
+			m.maxRunes = max(m.maxRunes, runes)
+			m.outList = append(m.outList, out{phrase: p, len: int32(len(m.phrases[p])), runes: int32(runes), bounded: m.bounded[p]})
+		}
+		if uint32(i) < m.nDense {
+			// The failure state's row is complete: it is shallower.
+			row := m.dense[i*nc : (i+1)*nc]
+			if i > 0 {
+				copy(row, m.dense[int(m.fail[i])*nc:][:nc])
+			}
+			for c, nx := range node.next {
+				row[c] = flagged(nx)
+			}
+			continue
+		}
+		for _, c := range sortedKeys(node.next) {
+			m.kids = append(m.kids, kid{class: c, next: flagged(node.next[c])})
+		}
+		m.kidStart = append(m.kidStart, uint32(len(m.kids)))
+	}
+	m.outStart = append(m.outStart, uint32(len(m.outList)))
+}
+
+// next is the state after s on class c, flagged.
+func (m *Matcher) next(s uint32, c uint16) uint32 {
+	for s >= m.nDense {
+		i := s - m.nDense
+		for _, k := range m.kids[m.kidStart[i]:m.kidStart[i+1]] {
+			if k.class == c {
+				return k.next
 			}
 		}
+		s = m.fail[s]
 	}
-	m.outs = make([][2]int32, len(nodes))
-	for s := range nodes {
-		m.outs[s] = [2]int32{int32(len(m.outList)), int32(len(m.outList) + len(nodes[s].out))}
-		m.outList = append(m.outList, nodes[s].out...)
-	}
-	for i, t := range m.trans {
-		if len(nodes[int(t)/nc].out) > 0 {
-			m.trans[i] = t | outFlag
-		}
-	}
-	return m, nil
+	return m.dense[int(s)*m.nclass+int(c)]
 }
 
 // Len is the number of phrases.
@@ -124,52 +373,100 @@ func (m *Matcher) Len() int { return len(m.phrases) }
 // Phrase returns phrase i.
 func (m *Matcher) Phrase(i int32) string { return m.phrases[i] }
 
-// Find appends every match in text (normalized) to dst, in order of their ends.
+// Find appends every match in text (normalized, so valid UTF-8) to dst, in
+// order of their ends.
 func (m *Matcher) Find(text []byte, dst []Match) []Match {
-	trans, class := m.trans, &m.class
-	var s uint32
-	for i := 0; i < len(text); i++ {
-		s = trans[s+uint32(class[text[i]])]
-		if s&outFlag != 0 {
-			s &^= outFlag
-			dst = m.emit(text, s, int32(i+1), dst)
+	var c cursor
+	for m.advance(text, &c) {
+		dst = m.emit(text, c.s, int32(c.i), dst)
+		if u := m.unitOf[c.class]; u >= 0 {
+			dst = append(dst, Match{Phrase: u, Start: int32(c.i - c.width), End: int32(c.i)})
 		}
 	}
 	return dst
 }
 
-// Count returns the number of matches in text, as Find would find them.
+// Count returns the number of matches in text, as Find would find them
+// but for the word boundaries it does not check.
 func (m *Matcher) Count(text []byte) int {
-	trans, class := m.trans, &m.class
-	var s uint32
+	var c cursor
 	n := 0
-	for i := 0; i < len(text); i++ {
-		s = trans[s+uint32(class[text[i]])]
-		if s&outFlag != 0 {
-			s &^= outFlag
-			r := m.outs[s/uint32(m.nclass)]
-			n += int(r[1] - r[0])
+	for m.advance(text, &c) {
+		n += int(m.outStart[c.s+1] - m.outStart[c.s])
+		if m.unitOf[c.class] >= 0 {
+			n++
 		}
 	}
 	return n
 }
 
+// cursor is where the automaton is in a text: state s after text[:i],
+// whose last code point, of class class, is width bytes.
+type cursor struct {
+	s        uint32
+	i, width int
+	class    uint16
+}
+
+// advance runs the automaton on from c to the next code point that ends
+// a phrase (a state's, or a unit) and reports whether there is one. In c,
+// the state is left without its flag.
+func (m *Matcher) advance(text []byte, c *cursor) bool {
+	s, i := c.s, c.i
+	for i < len(text) {
+		var class uint16
+		from := i
+		if b := text[i]; b < utf8.RuneSelf {
+			class = m.ascii[b]
+			i++
+		} else if b&0xf0 == 0xe0 && b != 0xe0 && b != 0xed && i+2 < len(text) &&
+			text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 {
+			// Three bytes, as Chinese characters are, decoded in line
+			// (E0 and ED, which may begin invalid sequences, are not).
+			class = m.class(rune(b&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f))
+			i += 3
+		} else {
+			class, i = m.classAt(text, i)
+		}
+		if s < m.nDense {
+			s = m.dense[int(s)*m.nclass+int(class)]
+		} else {
+			s = m.next(s, class)
+		}
+		if s&outFlag != 0 || m.unitOf[class] >= 0 {
+			s &^= outFlag
+			c.s, c.i, c.width, c.class = s, i, i-from, class
+			return true
+		}
+	}
+	c.s, c.i = s, i
+	return false
+}
+
+// classAt returns the class of the code point at text[i] and where the
+// next one begins.
+func (m *Matcher) classAt(text []byte, i int) (uint16, int) {
+	r, w := utf8.DecodeRune(text[i:])
+	if w == 1 {
+		return 0, i + 1 // invalid UTF-8: in no phrase
+	}
+	return m.class(r), i + w
+}
+
 func (m *Matcher) emit(text []byte, s uint32, end int32, dst []Match) []Match {
-	r := m.outs[s/uint32(m.nclass)]
-	for _, id := range m.outList[r[0]:r[1]] {
-		start := end - int32(len(m.phrases[id]))
-		b := m.bounded[id]
-		if b&1 != 0 && start > 0 {
+	for _, o := range m.outList[m.outStart[s]:m.outStart[s+1]] {
+		start := end - o.len
+		if o.bounded&1 != 0 && start > 0 {
 			if r, _ := utf8.DecodeLastRune(text[:start]); isWord(r) {
 				continue
 			}
 		}
-		if b&2 != 0 && int(end) < len(text) {
+		if o.bounded&2 != 0 && int(end) < len(text) {
 			if r, _ := utf8.DecodeRune(text[end:]); isWord(r) {
 				continue
 			}
 		}
-		dst = append(dst, Match{Phrase: id, Start: start, End: end})
+		dst = append(dst, Match{Phrase: o.phrase, Start: start, End: end})
 	}
 	return dst
 }

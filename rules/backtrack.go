@@ -1,0 +1,464 @@
+package rules
+
+import (
+	"regexp/syntax"
+	"unicode"
+	"unicode/utf8"
+)
+
+// program is a regular expression compiled as regexp.Compile compiles it
+// (Perl syntax, simplified), then made cheaper to interpret: no-op and
+// capture instructions are skipped (only the span of a match is needed),
+// every character test becomes a bit set for ASCII plus ranges, visits
+// are recorded only where paths join, and an alternation all of whose
+// ways begin by reading a character first checks that character (a
+// guard), which spares trying a whole pattern at every position of a run
+// of digits, say.
+//
+// The regexp package spends some 150-250 ns setting up every search, which
+// is most of the cost when a pack's regexes are tried at a few candidate
+// positions of many short turns. The backtracker reuses its scratch space
+// (one per evaluation state) and so costs only the steps it takes.
+type program struct {
+	inst  []btInst
+	start uint32
+	// atStart: every match begins at the start of the text (\A, or ^
+	// without (?m)), so a search tries position 0 alone.
+	atStart bool
+	// oneRune, when not nil, is all the program does: read one of these
+	// characters (as (?s)^. does, after the assertion).
+	oneRune *charSet
+	// first, when not nil, holds the character every match begins with.
+	first *charSet
+}
+
+// btInst is one instruction: opAlt, opRune, opEmpty or opMatch.
+type btInst struct {
+	op uint8
+	// check: the instruction can be reached along more than one edge, so
+	// visits to it are recorded; one reached along a single edge is
+	// visited at most once per position by construction.
+	check bool
+	// guard: an opAlt from which every way to a match reads a character
+	// of first before any other (no empty match), so that it fails at once
+	// at any other character.
+	guard    bool
+	out, arg uint32         // next instruction; opAlt's second choice
+	empty    syntax.EmptyOp // opEmpty: the assertions
+	runes    charSet        // opRune: the characters it accepts
+	first    charSet        // a guard's first characters
+}
+
+// charSet is a set of characters: a bit set for ASCII, sorted lo, hi pairs
+// for the others.
+type charSet struct {
+	ascii  [2]uint64
+	ranges []rune
+}
+
+const (
+	opFail uint8 = iota
+	opAlt
+	opRune
+	opEmpty
+	opMatch
+)
+
+// maxVisited bounds the backtracker's visited set, in bits (instructions
+// times positions); a longer text is left to the regexp package.
+const maxVisited = 1 << 22
+
+// compileProgram compiles expr, or returns nil when the backtracker cannot
+// run it (an instruction regexp/syntax does not emit today).
+func compileProgram(expr string) *program {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil
+	}
+	p := &program{inst: make([]btInst, len(prog.Inst)),
+		atStart: prog.StartCond()&syntax.EmptyBeginText != 0}
+	// skip follows no-ops and captures, which neither read nor test.
+	skip := func(pc uint32) uint32 {
+		for n := 0; n <= len(prog.Inst); n++ {
+			if op := prog.Inst[pc].Op; op != syntax.InstNop && op != syntax.InstCapture {
+				return pc
+			}
+			pc = prog.Inst[pc].Out
+		}
+		return pc // a loop of no-ops: never the case
+	}
+	for pc := range prog.Inst {
+		in := &prog.Inst[pc]
+		x := &p.inst[pc]
+		x.out = skip(in.Out)
+		switch in.Op {
+		case syntax.InstAlt:
+			x.op, x.arg = opAlt, skip(in.Arg)
+		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			x.op = opRune
+			x.runes = runeSet(in)
+		case syntax.InstEmptyWidth:
+			x.op, x.empty = opEmpty, syntax.EmptyOp(in.Arg)
+		case syntax.InstMatch:
+			x.op = opMatch
+		case syntax.InstFail, syntax.InstNop, syntax.InstCapture:
+			x.op = opFail // never jumped to (skipped) or never matches
+		default: // InstAltMatch
+			return nil
+		}
+	}
+	p.start = skip(uint32(prog.Start))
+	p.oneRune = p.readsOneRune()
+	p.markJoins()
+	p.markGuards()
+	switch x := &p.inst[p.start]; {
+	case x.op == opRune:
+		p.first = &x.runes
+	case x.guard:
+		p.first = &x.first
+	}
+	return p
+}
+
+// readsOneRune returns the characters p reads when all p does, at the
+// start of the text, is read one of them: assertions that hold there,
+// then one character, then a match.
+func (p *program) readsOneRune() *charSet {
+	if !p.atStart {
+		return nil
+	}
+	const atZero = syntax.EmptyBeginText | syntax.EmptyBeginLine
+	x := &p.inst[p.start]
+	for n := 0; x.op == opEmpty && x.empty&^atZero == 0 && n < len(p.inst); n++ {
+		x = &p.inst[x.out]
+	}
+	if x.op == opRune && p.inst[x.out].op == opMatch {
+		return &x.runes
+	}
+	return nil
+}
+
+// markJoins sets check on the instructions with more than one way in
+// (the start counts as one).
+func (p *program) markJoins() {
+	in := make([]int, len(p.inst))
+	in[p.start]++
+	for pc := range p.inst {
+		x := &p.inst[pc]
+		switch x.op {
+		case opAlt:
+			in[x.out]++
+			in[x.arg]++
+		case opRune, opEmpty:
+			in[x.out]++
+		}
+	}
+	for pc := range p.inst {
+		p.inst[pc].check = in[pc] > 1
+	}
+}
+
+// maxGuardRanges bounds a guard's non-ASCII ranges; past it, a guard
+// admits every non-ASCII character.
+const maxGuardRanges = 16
+
+// maxGuarded bounds the programs given guards: finding them takes time
+// quadratic in the program's size.
+const maxGuarded = 2000
+
+// markGuards finds the alternations whose ways on all begin by reading a
+// character (perhaps after assertions), and the characters they may read.
+func (p *program) markGuards() {
+	if len(p.inst) > maxGuarded {
+		return
+	}
+	for pc := range p.inst {
+		if p.inst[pc].op != opAlt {
+			continue
+		}
+		var pairs []rune
+		var ascii [2]uint64
+		open := false
+		seen := make([]bool, len(p.inst))
+		var walk func(pc uint32)
+		walk = func(pc uint32) {
+			if seen[pc] || open {
+				return
+			}
+			seen[pc] = true
+			switch x := &p.inst[pc]; x.op {
+			case opAlt:
+				walk(x.out)
+				walk(x.arg)
+			case opRune:
+				ascii[0] |= x.runes.ascii[0]
+				ascii[1] |= x.runes.ascii[1]
+				pairs = append(pairs, x.runes.ranges...)
+			case opEmpty:
+				walk(x.out) // an assertion reads nothing: the character is the next one's
+			case opMatch:
+				open = true // a match before any character
+			}
+		}
+		walk(uint32(pc))
+		if open {
+			continue
+		}
+		ranges := mergePairs(pairs)
+		if len(ranges) > 2*maxGuardRanges {
+			ranges = []rune{utf8.RuneSelf, unicode.MaxRune}
+		}
+		x := &p.inst[pc]
+		x.guard, x.first = true, charSet{ascii: ascii, ranges: ranges}
+	}
+}
+
+// mergePairs sorts lo, hi pairs and joins those that overlap or touch.
+func mergePairs(p []rune) []rune {
+	sortPairs(p)
+	var out []rune
+	for i := 0; i < len(p); i += 2 {
+		if n := len(out); n > 0 && p[i] <= out[n-1]+1 {
+			out[n-1] = max(out[n-1], p[i+1])
+			continue
+		}
+		out = append(out, p[i], p[i+1])
+	}
+	return out
+}
+
+// runeSet returns the characters a rune instruction accepts, as regexp
+// matches them: a one-rune instruction with (?i) accepts every case of it.
+func runeSet(in *syntax.Inst) charSet {
+	var pairs []rune
+	switch in.Op {
+	case syntax.InstRuneAny:
+		pairs = []rune{0, unicode.MaxRune}
+	case syntax.InstRuneAnyNotNL:
+		pairs = []rune{0, '\n' - 1, '\n' + 1, unicode.MaxRune}
+	default:
+		if len(in.Rune) == 1 {
+			r0 := in.Rune[0]
+			pairs = []rune{r0, r0}
+			if syntax.Flags(in.Arg)&syntax.FoldCase != 0 {
+				for r := unicode.SimpleFold(r0); r != r0; r = unicode.SimpleFold(r) {
+					pairs = append(pairs, r, r)
+				}
+			}
+		} else {
+			pairs = in.Rune
+		}
+	}
+	var cs charSet
+	for i := 0; i+1 < len(pairs); i += 2 {
+		lo, hi := pairs[i], pairs[i+1]
+		for r := lo; r <= hi && r < utf8.RuneSelf; r++ {
+			cs.ascii[r/64] |= 1 << (r % 64)
+		}
+		if hi >= utf8.RuneSelf {
+			cs.ranges = append(cs.ranges, max(lo, utf8.RuneSelf), hi)
+		}
+	}
+	sortPairs(cs.ranges)
+	return cs
+}
+
+// sortPairs sorts lo, hi pairs by lo (a few, from one instruction).
+func sortPairs(p []rune) {
+	for i := 2; i < len(p); i += 2 {
+		for j := i; j >= 2 && p[j] < p[j-2]; j -= 2 {
+			p[j], p[j+1], p[j-2], p[j-1] = p[j-2], p[j-1], p[j], p[j+1]
+		}
+	}
+}
+
+// has reports whether r is in the set; -1, the end of the text, never is.
+func (cs *charSet) has(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 0 && cs.ascii[r/64]&(1<<(r%64)) != 0
+	}
+	rs := cs.ranges
+	if len(rs) <= 8 {
+		for i := 0; i < len(rs); i += 2 {
+			if r < rs[i] {
+				return false
+			}
+			if r <= rs[i+1] {
+				return true
+			}
+		}
+		return false
+	}
+	lo, hi := 0, len(rs)/2
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch {
+		case r < rs[2*m]:
+			hi = m
+		case r > rs[2*m+1]:
+			lo = m + 1
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// backtracker runs programs the way the regexp package's backtracker does
+// (the same leftmost-first result): a depth-first search in priority order
+// that visits each (instruction, position) pair at most once. It is not
+// safe for concurrent use.
+type backtracker struct {
+	visited []uint64 // bit (pos-base)*len(inst) + pc
+	used    int      // visited[:used] may hold set bits
+	jobs    []btJob
+	base    int
+	ninst   uint
+}
+
+type btJob struct {
+	pc  uint32
+	arg bool // an opAlt whose first branch is done
+	pos int
+}
+
+// fits reports whether p can search s from position from.
+func (b *backtracker) fits(p *program, s string, from int) bool {
+	return len(p.inst)*(len(s)-from+1) <= maxVisited
+}
+
+// reset starts a search of s from position base, forgetting every visit.
+func (b *backtracker) reset(p *program, s string, base int) {
+	clear(b.visited[:b.used])
+	b.used = 0
+	b.base, b.ninst = base, uint(len(p.inst))
+	if n := (len(p.inst)*(len(s)-base+1) + 63) / 64; len(b.visited) < n {
+		b.visited = make([]uint64, n)
+	}
+}
+
+// visit marks (pc, pos) visited and reports whether it was not already.
+func (b *backtracker) visit(pc uint32, pos int) bool {
+	n := uint(pos-b.base)*b.ninst + uint(pc)
+	w, bit := n/64, uint64(1)<<(n%64)
+	if b.visited[w]&bit != 0 {
+		return false
+	}
+	b.visited[w] |= bit
+	if int(w) >= b.used {
+		b.used = int(w) + 1
+	}
+	return true
+}
+
+// try looks for a match of p in s that begins at pos and returns its end.
+// Visits are kept, so that trying a later start of the same search never
+// repeats work: a state that failed once fails again.
+func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
+	b.jobs = b.jobs[:0]
+	if !b.visit(p.start, pos) {
+		return 0, false
+	}
+	b.jobs = append(b.jobs, btJob{pc: p.start, pos: pos})
+jobs:
+	for len(b.jobs) > 0 {
+		j := b.jobs[len(b.jobs)-1]
+		b.jobs = b.jobs[:len(b.jobs)-1]
+		pc, pos, arg := j.pc, j.pos, j.arg
+		// A popped job was checked when pushed; a step taken below is
+		// checked at the top of the next round.
+		for checked := true; ; checked = false {
+			x := &p.inst[pc]
+			if !checked && x.check && !b.visit(pc, pos) {
+				continue jobs
+			}
+			switch x.op {
+			case opAlt:
+				if arg {
+					arg, pc = false, x.arg
+					continue
+				}
+				if x.guard {
+					if r, _ := runeAt(s, pos); !x.first.has(r) {
+						continue jobs
+					}
+				}
+				// Come back for x.arg once x.out is done; pushing it now
+				// would keep another path from reaching it first.
+				b.jobs = append(b.jobs, btJob{pc: pc, arg: true, pos: pos})
+				pc = x.out
+			case opRune:
+				r, w := runeAt(s, pos)
+				if !x.runes.has(r) {
+					continue jobs
+				}
+				pos += w
+				pc = x.out
+			case opEmpty:
+				if emptyContext(s, pos)&x.empty != x.empty {
+					continue jobs
+				}
+				pc = x.out
+			case opMatch:
+				return pos, true
+			default: // opFail
+				continue jobs
+			}
+		}
+	}
+	return 0, false
+}
+
+// runeAt decodes the character at s[pos], -1 at the end. Invalid UTF-8
+// reads as utf8.RuneError of width 1, as in the regexp package.
+func runeAt(s string, pos int) (rune, int) {
+	if pos >= len(s) {
+		return -1, 0
+	}
+	b := s[pos]
+	if b < utf8.RuneSelf {
+		return rune(b), 1
+	}
+	// Three bytes led by E1-EC or EE-EF, as Chinese is, are always valid.
+	if b&0xf0 == 0xe0 && b != 0xe0 && b != 0xed && pos+2 < len(s) && s[pos+1]&0xc0 == 0x80 && s[pos+2]&0xc0 == 0x80 {
+		return rune(b&0x0f)<<12 | rune(s[pos+1]&0x3f)<<6 | rune(s[pos+2]&0x3f), 3
+	}
+	return utf8.DecodeRuneInString(s[pos:])
+}
+
+// emptyContext returns the zero-width assertions that hold at s[pos], as
+// syntax.EmptyOpContext does for the code points around pos. It reads
+// bytes only: a newline is one byte, and \b's word characters are ASCII.
+func emptyContext(s string, pos int) syntax.EmptyOp {
+	op := syntax.EmptyOp(0)
+	wordBefore, wordAfter := false, false
+	if pos == 0 {
+		op |= syntax.EmptyBeginText | syntax.EmptyBeginLine
+	} else {
+		wordBefore = isWordByte(s[pos-1])
+		if s[pos-1] == '\n' {
+			op |= syntax.EmptyBeginLine
+		}
+	}
+	if pos == len(s) {
+		op |= syntax.EmptyEndText | syntax.EmptyEndLine
+	} else {
+		wordAfter = isWordByte(s[pos])
+		if s[pos] == '\n' {
+			op |= syntax.EmptyEndLine
+		}
+	}
+	if wordBefore != wordAfter {
+		return op | syntax.EmptyWordBoundary
+	}
+	return op | syntax.EmptyNoWordBoundary
+}
+
+// isWordByte reports whether b is an ASCII word character (\w).
+func isWordByte(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}

@@ -1,0 +1,18 @@
+package rules
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestCountValidRunes(t *testing.T) {
+	for _, s := range []string{"", "a", "您好，请问 ＡＢ", "工单号GD202611013381，转运中心会在24小时内给您回复", "é😀ß\u00a0x", "\U0010FFFF\u0800\u07ff"} {
+		for i := 0; i <= len(s); i++ {
+			for j := i; j <= len(s); j++ {
+				if p := s[i:j]; utf8.ValidString(p) && countValidRunes(p) != utf8.RuneCountInString(p) {
+					t.Fatalf("countValidRunes(%q) = %d, want %d", p, countValidRunes(p), utf8.RuneCountInString(p))
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,294 @@
+package match
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Hit is a match found by Scan: phrase Phrase, at code points [NStart,
+// NEnd) of the normalized text, which came from the code points of the
+// original beginning at bytes Start to Last.
+type Hit struct {
+	Phrase       int32
+	NStart, NEnd int32
+	Start, Last  int32
+}
+
+// Scanner normalizes a text and runs a Matcher over it in one pass, with
+// no normalized text in between: each code point normalization writes goes
+// straight through the automaton. It keeps the last few code points, to
+// find where a match began and to check word boundaries. A Scanner is
+// reused from text to text; it is not safe for concurrent use.
+type Scanner struct {
+	m *Matcher
+	n int32 // code points written so far
+	// ring holds the last len(ring) code points written, code point k at
+	// ring[k&mask]: more than the longest phrase.
+	ring []ringRune
+	mask int32
+	// pending are the matches that end at the last code point, waiting
+	// for the next one: a phrase that ends a word must not be followed by
+	// a letter or digit.
+	pending []pendingHit
+	hits    []Hit
+	// w normalizes the code points that are neither ASCII nor Han, into
+	// its own small buffer.
+	w writer
+}
+
+type ringRune struct {
+	idx  int32 // where in the original it came from
+	word bool  // a letter or digit of a space-separated language
+}
+
+type pendingHit struct {
+	Hit
+	endsWord bool
+}
+
+// Scan normalizes text as Normalize does and appends to dst the matches of
+// m in the result, in the order Find finds them, and those of the phrases
+// looked for in the original text (see Options), as they are read. It
+// reports whether text is valid UTF-8.
+func (sc *Scanner) Scan(m *Matcher, text string, dst []Hit) ([]Hit, bool) {
+	sc.m, sc.n, sc.hits = m, 0, dst
+	if size := ringSize(m.maxRunes + 1); len(sc.ring) < size {
+		sc.ring = make([]ringRune, size)
+	}
+	sc.mask = int32(len(sc.ring) - 1)
+	sc.pending = sc.pending[:0]
+	w := &sc.w // reset field by field: no write barriers
+	w.norm, w.orig = w.norm[:0], w.orig[:0]
+	w.started, w.lastCJK, w.pendingSpace, w.cut, w.invalid = false, false, false, false, false
+	sc.scan(text)
+	sc.flush(false)
+	dst, sc.hits, sc.m = sc.hits, nil, nil
+	return dst, !w.invalid
+}
+
+// scan is Normalize's loop, writing to the automaton. ASCII, Han
+// characters and CJK punctuation take the short ways of writer.ascii,
+// writer.cjk and writer.sep, and step in line (as step does, with the
+// state kept in a local); the rest goes through the writer and step.
+func (sc *Scanner) scan(s string) {
+	w, m := &sc.w, sc.m
+	dense, nclass, nDense := m.dense, m.nclass, m.nDense
+	ring, mask := sc.ring, sc.mask
+	state := uint32(0)
+	for i := 0; i < len(s); {
+		idx := int32(i)
+		b := s[i]
+		var r rune
+		var word bool
+		switch {
+		case b < utf8.RuneSelf:
+			i++
+			if id := m.origASCII[b]; id != 0 {
+				sc.original(id-1, idx)
+			}
+			c := asciiClass[b]
+			if c <= 1 { // a separator, or dropped
+				w.cut = true
+				if c == 0 {
+					w.pendingSpace = w.started
+				}
+				continue
+			}
+			if w.pendingSpace && !w.lastCJK {
+				state = sc.step(state, ' ', idx)
+			}
+			w.pendingSpace, w.started, w.lastCJK = false, true, false
+			r, word = rune(c), asciiWord[c]
+		case 0xe3 <= b && b <= 0xe9 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			isHan(rune(b&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)):
+			r = rune(b&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+			i += 3
+			if m.origHan {
+				sc.other(r, idx)
+			}
+			// A space is never written before CJK.
+			w.pendingSpace, w.started, w.lastCJK = false, true, true
+		case (b == 0xe3 || b == 0xef) && i+2 < len(s) && s[i+2]&0xc0 == 0x80 && isCJKPunct(b, s[i+1], s[i+2]):
+			// Chinese punctuation (，。？、), a separator: nothing to step.
+			if m.origOther != nil {
+				sc.other(rune(b&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), idx)
+			}
+			w.cut, w.pendingSpace = true, w.started
+			i += 3
+			continue
+		default:
+			size := sc.rare(s, i, &state)
+			i += size
+			continue
+		}
+		// step, in line.
+		if len(sc.pending) > 0 {
+			sc.flush(word)
+		}
+		k := sc.n
+		sc.n++
+		ring[k&mask] = ringRune{idx: idx, word: word}
+		c := m.class(r)
+		if state < nDense {
+			state = dense[int(state)*nclass+int(c)]
+		} else {
+			state = m.next(state, c)
+		}
+		if state&outFlag != 0 {
+			state &^= outFlag
+			sc.found(state, k)
+		}
+		if u := m.unitOf[c]; u >= 0 {
+			sc.unit(u, k)
+		}
+	}
+}
+
+// rare writes the code point at s[i], neither ASCII nor Han, through the
+// writer and returns its width.
+func (sc *Scanner) rare(s string, i int, state *uint32) int {
+	w, idx := &sc.w, int32(i)
+	r, size := utf8.DecodeRuneInString(s[i:])
+	w.invalid = w.invalid || size == 1
+	if sc.m.origOther != nil && size > 1 {
+		sc.other(r, idx)
+	}
+	w.norm, w.orig = w.norm[:0], w.orig[:0]
+	w.rune(r, idx)
+	for _, x := range string(w.norm) {
+		*state = sc.step(*state, x, idx)
+	}
+	return size
+}
+
+// original reports phrase id, a code point of the original text at idx.
+// It has no place in the normalized text: NStart and NEnd are where the
+// code point would be.
+func (sc *Scanner) original(id, idx int32) {
+	sc.hits = append(sc.hits, Hit{Phrase: id, NStart: sc.n, NEnd: sc.n, Start: idx, Last: idx})
+}
+
+// other reports r, at idx of the original, if it is a phrase.
+func (sc *Scanner) other(r rune, idx int32) {
+	if id, ok := sc.m.origOther[r]; ok {
+		sc.original(id, idx)
+	}
+}
+
+// ringSize returns the power of two at least n.
+func ringSize(n int) int {
+	size := 8
+	for size < n {
+		size *= 2
+	}
+	return size
+}
+
+// step runs the automaton, in state s, on r, which came from the code
+// point at idx, and returns the next state.
+func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
+	word := r < utf8.RuneSelf && asciiWord[r] || r >= utf8.RuneSelf && !isHan(r) && isWord(r)
+	if len(sc.pending) > 0 {
+		sc.flush(word)
+	}
+	k := sc.n
+	sc.n++
+	sc.ring[k&sc.mask] = ringRune{idx: idx, word: word}
+	m := sc.m
+	c := m.class(r)
+	if s < m.nDense {
+		s = m.dense[int(s)*m.nclass+int(c)]
+	} else {
+		s = m.next(s, c)
+	}
+	if s&outFlag != 0 {
+		s &^= outFlag
+		sc.found(s, k)
+	}
+	if u := m.unitOf[c]; u >= 0 {
+		sc.unit(u, k)
+	}
+	return s
+}
+
+// found holds the matches of state s, which ends at code point k, until
+// the next code point is known.
+func (sc *Scanner) found(s uint32, k int32) {
+	m := sc.m
+	last := sc.ring[k&sc.mask].idx
+	for _, o := range m.outList[m.outStart[s]:m.outStart[s+1]] {
+		start := k + 1 - o.runes
+		if o.bounded&1 != 0 && start > 0 && sc.ring[(start-1)&sc.mask].word {
+			continue
+		}
+		h := Hit{Phrase: o.phrase, NStart: start, NEnd: k + 1, Start: sc.ring[start&sc.mask].idx, Last: last}
+		if o.bounded&2 == 0 && len(sc.pending) == 0 {
+			sc.hits = append(sc.hits, h) // no check to wait for, none before it waiting
+			continue
+		}
+		sc.pending = append(sc.pending, pendingHit{Hit: h, endsWord: o.bounded&2 != 0})
+	}
+}
+
+// unit reports unit u (see Matcher.units), code point k, after the
+// phrases that end there.
+func (sc *Scanner) unit(u, k int32) {
+	idx := sc.ring[k&sc.mask].idx
+	h := Hit{Phrase: u, NStart: k, NEnd: k + 1, Start: idx, Last: idx}
+	if len(sc.pending) > 0 {
+		sc.pending = append(sc.pending, pendingHit{Hit: h})
+		return
+	}
+	sc.hits = append(sc.hits, h)
+}
+
+// flush passes on the pending matches, given whether the code point after
+// them is part of a word.
+func (sc *Scanner) flush(nextWord bool) {
+	for _, p := range sc.pending {
+		if !(p.endsWord && nextWord) {
+			sc.hits = append(sc.hits, p.Hit)
+		}
+	}
+	sc.pending = sc.pending[:0]
+}
+
+// cjkPunct marks the code points U+3000-U+303F and U+FF00-U+FF7F that
+// normalization treats as separators, by their last two bytes of UTF-8
+// (E3 80-80 xx, EF BC-BD xx): CJK punctuation and full-width ASCII
+// punctuation.
+var cjkPunct = func() (t [3][64]bool) {
+	for i, base := range []rune{0x3000, 0xff00, 0xff40} {
+		for j := range 64 {
+			r := base + rune(j)
+			switch {
+			case 0xFF01 <= r && r <= 0xFF5E:
+				t[i][j] = asciiClass[r-0xFEE0] == 0
+			case isHan(r) || r == '’' || r == '‘':
+			default:
+				t[i][j] = unicode.IsPunct(r) || unicode.IsSpace(r)
+			}
+		}
+	}
+	return t
+}()
+
+// isCJKPunct reports whether the code point of UTF-8 b0, b1, b2 (b2 a
+// continuation byte) is in cjkPunct.
+func isCJKPunct(b0, b1, b2 byte) bool {
+	switch {
+	case b0 == 0xe3 && b1 == 0x80: // U+3000-U+303F
+		return cjkPunct[0][b2&0x3f]
+	case b0 == 0xef && (b1 == 0xbc || b1 == 0xbd): // U+FF00-U+FF7F
+		return cjkPunct[b1-0xbb][b2&0x3f]
+	}
+	return false
+}
+
+// asciiWord is isWord for ASCII.
+var asciiWord = func() (w [utf8.RuneSelf]bool) {
+	for r := range rune(utf8.RuneSelf) {
+		w[r] = isWord(r)
+	}
+	return w
+}()
