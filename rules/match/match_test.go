@@ -126,6 +126,18 @@ func FuzzFind(f *testing.F) {
 	})
 }
 
+// fuzzPhrases reads up to 8 phrases, normalized, from a fuzzed list
+// separated by "|".
+func fuzzPhrases(list string) []string {
+	var phrases []string
+	for _, p := range strings.Split(list, "|") {
+		if n := NormalizeString(p); n != "" && len(phrases) < 8 {
+			phrases = append(phrases, n)
+		}
+	}
+	return phrases
+}
+
 // FuzzFindMany compares the automaton with a naive search for every
 // phrase at every position.
 func FuzzFindMany(f *testing.F) {
@@ -133,12 +145,7 @@ func FuzzFindMany(f *testing.F) {
 	f.Add("们他|我们他们|他们的|们", "我们他们的")
 	f.Add("保价必赔|必赔|保价", "放心保价必赔的")
 	f.Fuzz(func(t *testing.T, list, text string) {
-		var phrases []string
-		for _, p := range strings.Split(list, "|") {
-			if n := NormalizeString(p); n != "" && len(phrases) < 8 {
-				phrases = append(phrases, n)
-			}
-		}
+		phrases := fuzzPhrases(list)
 		if len(phrases) == 0 {
 			return
 		}
@@ -262,12 +269,7 @@ func FuzzScanAgreesWithFind(f *testing.F) {
 	f.Add("保价必赔|必赔|ok|a", "放心\u00a0保价 必赔的 ＯＫ a'b ﬁ ㎏ \xff")
 	f.Add("中国|?", "中国？好吗? é e\u0301")
 	f.Fuzz(func(t *testing.T, list, text string) {
-		var phrases []string
-		for _, p := range strings.Split(list, "|") {
-			if n := NormalizeString(p); n != "" && len(phrases) < 8 {
-				phrases = append(phrases, n)
-			}
-		}
+		phrases := fuzzPhrases(list)
 		if len(phrases) == 0 {
 			return
 		}

@@ -231,24 +231,9 @@ func BenchOutcome(i, n int, received time.Time) (o store.Outcome, flagged bool) 
 		StartedAt:        started,
 		Scorecard:        t.scorecard,
 		ScorecardVersion: benchVersion,
-		Coverage:         schemas.CoverageFull,
-		FlagReasons:      []string{},
-		Scenarios:        []string{"delivery_delay"},
-		Sentiment:        &schemas.Sentiment{Negative: 2, Positive: 1, Score: -1.0 / 3},
-		Metrics:          metrics(),
-		Summary:          "客户催件，包裹三天未更新。坐席核实后承诺24小时内回电。",
-		Intents:          []string{"催件"},
-		LLM: &schemas.LLMUsage{Model: "qwen-plus", PromptVersion: "2026.01-1a2b", PromptTokens: 1840,
-			CompletionTokens: 412, Cost: 0.0021, Quotes: 6, UnverifiedQuotes: 1},
-		TranscriptSource: "asr",
-		Scorers: map[string]schemas.ScorerStatus{
-			"rules": {Status: schemas.ScorerOK},
-			"llm":   {Status: schemas.ScorerOK},
-			"audio": {Status: schemas.ScorerOK},
-		},
-		EngineVersion: "0.4.0",
-		ProcessedAt:   started.Add(7*time.Minute + time.Duration(rng.IntN(300_000))*time.Millisecond),
+		ProcessedAt:      started.Add(7*time.Minute + time.Duration(rng.IntN(300_000))*time.Millisecond),
 	}
+	scoredCall(r, "2026.01-1a2b")
 	var got, possible float64
 	r.Findings = make([]schemas.Finding, 0, len(t.items))
 	for j, it := range t.items {

@@ -108,24 +108,9 @@ func RealisticOutcome(tenant string, n int, receivedAt time.Time) store.Outcome 
 		StartedAt:        started,
 		Scorecard:        Logistics,
 		ScorecardVersion: "2026.03",
-		Coverage:         schemas.CoverageFull,
-		FlagReasons:      []string{},
-		Scenarios:        []string{"delivery_delay"},
-		Sentiment:        &schemas.Sentiment{Negative: 2, Positive: 1, Score: -1.0 / 3},
-		Metrics:          metrics(),
-		Summary:          "客户催件，包裹三天未更新。坐席核实后承诺24小时内回电。",
-		Intents:          []string{"催件"},
-		LLM: &schemas.LLMUsage{Model: "qwen-plus", PromptVersion: "2026.03-1a2b", PromptTokens: 1840,
-			CompletionTokens: 412, Cost: 0.0021, Quotes: 6, UnverifiedQuotes: 1},
-		TranscriptSource: "asr",
-		Scorers: map[string]schemas.ScorerStatus{
-			"rules": {Status: schemas.ScorerOK},
-			"llm":   {Status: schemas.ScorerOK},
-			"audio": {Status: schemas.ScorerOK},
-		},
-		EngineVersion: "0.4.0",
-		ProcessedAt:   started.Add(7*time.Minute + 312*time.Millisecond),
+		ProcessedAt:      started.Add(7*time.Minute + 312*time.Millisecond),
 	}
+	scoredCall(r, "2026.03-1a2b")
 	var got, possible float64
 	for i, it := range logisticsItems {
 		f := schemas.Finding{
@@ -174,6 +159,23 @@ func RealisticOutcome(tenant string, n int, receivedAt time.Time) store.Outcome 
 		Tenant: tenant, InteractionID: r.InteractionID, Day: store.DayOf(started),
 		Status: store.StatusOf(r), ReceivedAt: receivedAt, Results: []*schemas.Result{r},
 	}
+}
+
+// scoredCall sets what every realistic result shares: full coverage, a
+// delivery-delay call's scenario, sentiment, metrics, LLM summary and
+// usage, and scorer statuses.
+func scoredCall(r *schemas.Result, promptVersion string) {
+	r.Coverage, r.FlagReasons, r.Scenarios = schemas.CoverageFull, []string{}, []string{"delivery_delay"}
+	r.Sentiment = &schemas.Sentiment{Negative: 2, Positive: 1, Score: -1.0 / 3}
+	r.Metrics = metrics()
+	r.Summary, r.Intents = "客户催件，包裹三天未更新。坐席核实后承诺24小时内回电。", []string{"催件"}
+	r.LLM = &schemas.LLMUsage{Model: "qwen-plus", PromptVersion: promptVersion, PromptTokens: 1840,
+		CompletionTokens: 412, Cost: 0.0021, Quotes: 6, UnverifiedQuotes: 1}
+	r.TranscriptSource = "asr"
+	r.Scorers = map[string]schemas.ScorerStatus{
+		"rules": {Status: schemas.ScorerOK}, "llm": {Status: schemas.ScorerOK}, "audio": {Status: schemas.ScorerOK},
+	}
+	r.EngineVersion = "0.4.0"
 }
 
 func metrics() *schemas.Metrics {
