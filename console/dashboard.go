@@ -146,6 +146,11 @@ func (s *Server) loadDashboard(r *http.Request, f store.TrendFilter) (*dashboard
 	k.Coverage, k.PassRate = percent(k.Scored, k.Received), percent(k.Passed, k.Results)
 
 	scope, _ := auth.From(ctx).Scope(nil)
+	if len(scope) == 1 {
+		// A caller of one tenant has nothing to choose: no query.
+		d.Tenants = scope
+		return d, nil
+	}
 	cov, err := st.Coverage(ctx, store.Filter{Tenants: scope, From: f.From, To: f.To})
 	if err != nil {
 		return nil, err
@@ -160,43 +165,31 @@ func (s *Server) loadDashboard(r *http.Request, f store.TrendFilter) (*dashboard
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	f, ok, err := dashFilter(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+	if d, ok := s.dashboardOf(w, r, false); ok {
+		s.render(w, r, "dashboard", map[string]any{
+			"D": d, "Query": r.URL.Query(), "Charts": charts(d.Days, translator(language(w, r))),
+		})
 	}
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	d, err := s.loadDashboard(r, f)
-	if err != nil {
-		s.cfg.Log.Sugar().Warnw("dashboard", "error", err)
-		http.Error(w, "the store did not answer; try again", http.StatusServiceUnavailable)
-		return
-	}
-	s.render(w, r, "dashboard", map[string]any{
-		"D": d, "Query": r.URL.Query(), "Charts": charts(d.Days, translator(language(w, r))),
-	})
 }
 
 func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request) {
+	if d, ok := s.dashboardOf(w, r, true); ok {
+		writeJSON(w, d)
+	}
+}
+
+// dashboardOf reads the request's filters and loads the dashboard, or
+// answers the request itself: ok is false then.
+func (s *Server) dashboardOf(w http.ResponseWriter, r *http.Request, api bool) (*dashboardData, bool) {
 	f, ok, err := dashFilter(r)
-	switch {
-	case err != nil:
-		apiError(w, http.StatusBadRequest, err.Error())
-		return
-	case !ok:
-		apiError(w, http.StatusNotFound, "not found")
-		return
+	if s.refuse(w, r, api, ok, err) {
+		return nil, false
 	}
 	d, err := s.loadDashboard(r, f)
-	if err != nil {
-		s.cfg.Log.Sugar().Warnw("dashboard", "error", err)
-		apiError(w, http.StatusServiceUnavailable, "the store did not answer; try again")
-		return
+	if s.storeFailed(w, r, api, err) {
+		return nil, false
 	}
-	writeJSON(w, d)
+	return d, true
 }
 
 // charts draws the dashboard's charts of its days, with t's words; the

@@ -222,12 +222,14 @@ func (s *Server) addReview(w http.ResponseWriter, r *http.Request) {
 }
 
 // reviewed returns the result of scorecard (of tenant, unless "") in rs,
-// the latest version, and its finding of item; nil when there is none.
+// the one processed last when there are several versions, and its finding
+// of item; nil when there is none.
 func reviewed(rs []*schemas.Result, tenant, scorecard, item string) (*schemas.Result, *schemas.Finding) {
 	var res *schemas.Result
 	for _, r := range rs {
-		if r.Scorecard == scorecard && (tenant == "" || r.Tenant == tenant) {
-			res = r // rs is by scorecard, then version
+		if r.Scorecard == scorecard && (tenant == "" || r.Tenant == tenant) &&
+			(res == nil || !r.ProcessedAt.Before(res.ProcessedAt)) {
+			res = r
 		}
 	}
 	if res == nil {

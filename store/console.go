@@ -179,13 +179,15 @@ func (f QueueFilter) Validate() error {
 // EffectiveLimit is the page size f asks for: DefaultQueueLimit for 0,
 // MaxQueueLimit at most.
 func (f QueueFilter) EffectiveLimit() int {
-	switch {
-	case f.Limit <= 0:
-		return DefaultQueueLimit
-	case f.Limit > MaxQueueLimit:
-		return MaxQueueLimit
+	return effectiveLimit(f.Limit, DefaultQueueLimit, MaxQueueLimit)
+}
+
+// effectiveLimit is limit, or def when it is not positive, at most most.
+func effectiveLimit(limit, def, most int) int {
+	if limit <= 0 {
+		return def
 	}
-	return f.Limit
+	return min(limit, most)
 }
 
 // QueueEntry is one flagged result in the review queue.
@@ -293,13 +295,7 @@ func (f CoachingFilter) Validate() error {
 // EffectiveLimit is how many examples f asks for: DefaultCoachingLimit
 // for 0, MaxCoachingLimit at most.
 func (f CoachingFilter) EffectiveLimit() int {
-	switch {
-	case f.Limit <= 0:
-		return DefaultCoachingLimit
-	case f.Limit > MaxCoachingLimit:
-		return MaxCoachingLimit
-	}
-	return f.Limit
+	return effectiveLimit(f.Limit, DefaultCoachingLimit, MaxCoachingLimit)
 }
 
 // Example is one coaching example: a finding with its evidence, and the
