@@ -52,22 +52,27 @@ type state struct {
 	matches []tmatch // every phrase match, by turn, then end
 	ord     []int32  // ordinal of each turn among its speaker's turns
 	valid   []bool   // whether each turn's text is valid UTF-8
-	spk     []uint8  // each turn's speaker bit
-	count   [16]int32
-	arena   []hit
-	locs    [][2]int
-	bt      backtracker
-	cands   []int32
+	// runeMarks[i] is the last place of turn i's text counted (see runeIndex).
+	runeMarks []runeMark
+	spk       []uint8 // each turn's speaker bit
+	count     [16]int32
+	arena     []hit
+	locs      [][2]int
+	bt        backtracker
+	cands     []int32
 	// turnFirst[i] is the index in matches of turn i's first match;
 	// turnFirst[len(turns)] is len(matches).
 	turnFirst []int32
 	// The regex literals found (see turnLits), apart from the phrases:
-	// turn i's are lits[litFirst[i]:litFirst[i+1]], and the set of their
-	// numbers litPresent[i*litWords:(i+1)*litWords].
+	// turn i's are lits[litFirst[i]:litFirst[i+1]], the set of their
+	// numbers litPresent[i*litWords:(i+1)*litWords], and where the last
+	// of each present one begins litLast[i*nlits:(i+1)*nlits].
 	lits       []litMatch
 	litFirst   []int32
 	litPresent []uint64
+	litLast    []int32
 	litWords   int
+	nlits      int
 	// textList[textFirst[n]:textFirst[n+1]] index the matches that text
 	// node n looks for; textNext is scratch.
 	textFirst, textList, textNext []int32
@@ -133,10 +138,14 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 	s.count = [16]int32{}
 	s.ord = resize(s.ord, len(in.Turns))
 	s.valid = resize(s.valid, len(in.Turns))
+	s.runeMarks = resize(s.runeMarks, len(in.Turns))
+	clear(s.runeMarks)
 	s.spk = resize(s.spk, len(in.Turns))
-	s.litWords = (len(p.phrases) - int(p.literals) + 63) / 64
+	s.nlits = len(p.phrases) - int(p.literals)
+	s.litWords = (s.nlits + 63) / 64
 	s.litPresent = resize(s.litPresent, len(in.Turns)*s.litWords)
 	clear(s.litPresent)
+	s.litLast = resize(s.litLast, len(in.Turns)*s.nlits)
 	for i := range in.Turns {
 		s.matchTurn(i)
 	}
@@ -158,9 +167,16 @@ func (s *state) matchTurn(i int) {
 	s.litFirst = append(s.litFirst, int32(len(s.lits)))
 	s.hits, s.valid[i] = s.scan.Scan(p.matcher, t.Text, s.hits[:0])
 	present := bitset(s.litPresent[i*s.litWords : (i+1)*s.litWords])
+	last := s.litLast[i*s.nlits : (i+1)*s.nlits]
 	for _, h := range s.hits {
 		if n := h.Phrase - p.literals; n >= 0 { // a regex literal
-			present[n>>6] |= 1 << (n & 63)
+			w, bit := n>>6, uint64(1)<<(n&63)
+			if present[w]&bit == 0 {
+				present[w] |= bit
+				last[n] = h.Start
+			} else {
+				last[n] = max(last[n], h.Start)
+			}
 			s.lits = append(s.lits, litMatch{n: n, ostart: h.Start})
 			continue
 		}
@@ -209,7 +225,8 @@ func (s *state) regexFind(r *regex, i int) [][2]int {
 	if !r.mayBeIn(present) {
 		return nil
 	}
-	tl := turnLits{lits: s.lits[s.litFirst[i]:s.litFirst[i+1]], present: present}
+	tl := turnLits{lits: s.lits[s.litFirst[i]:s.litFirst[i+1]], present: present,
+		last: s.litLast[i*s.nlits : (i+1)*s.nlits]}
 	s.locs, s.cands = r.find(&s.bt, s.in.Turns[i].Text, &tl, s.cands, s.locs[:0])
 	return s.locs
 }

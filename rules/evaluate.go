@@ -182,14 +182,9 @@ func (s *state) evidence(hits []hit) []schemas.Evidence {
 		}
 		e := schemas.Evidence{Turn: int(h.turn), OffsetMS: h.startMS}
 		if h.start >= 0 {
-			text := s.in.Turns[h.turn].Text
-			count := utf8.RuneCountInString
-			if s.valid[h.turn] {
-				count = countValidRunes
-			}
-			e.Start = count(text[:h.start])
-			e.End = e.Start + count(text[h.start:h.end])
-			e.Quote = text[h.start:h.end]
+			e.Start = s.runeIndex(h.turn, h.start)
+			e.End = s.runeIndex(h.turn, h.end)
+			e.Quote = s.in.Turns[h.turn].Text[h.start:h.end]
 		} else {
 			e.DurationMS = h.endMS - h.startMS
 		}
@@ -198,17 +193,44 @@ func (s *state) evidence(hits []hit) []schemas.Evidence {
 	return out
 }
 
+// runeIndex returns the number of code points before byte b of turn t's
+// text (b at a code point's start), counting from the place of the
+// turn's last answer: evidence comes mostly in order.
+func (s *state) runeIndex(t, b int32) int {
+	text := s.in.Turns[t].Text
+	count := utf8.RuneCountInString
+	if s.valid[t] {
+		count = countValidRunes
+	}
+	mark := &s.runeMarks[t]
+	n := mark.runes
+	if b >= mark.at {
+		n += count(text[mark.at:b])
+	} else {
+		n -= count(text[b:mark.at])
+	}
+	mark.at, mark.runes = b, n
+	return n
+}
+
+// runeMark is a byte of a text and the number of code points before it.
+type runeMark struct {
+	at    int32
+	runes int
+}
+
 // countValidRunes is utf8.RuneCountInString for valid UTF-8: the number
 // of bytes that do not continue a sequence, counted eight at a time.
 func countValidRunes(s string) int {
-	n, i := len(s), 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	n := len(s)
+	for ; len(s) >= 8; s = s[8:] {
+		b := s[:8] // one bounds check, and one load of eight bytes
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		// A continuation byte is 10xxxxxx: bit 7 set, bit 6 (shifted to 7) clear.
 		n -= bits.OnesCount64(w &^ (w << 1) & 0x8080808080808080)
 	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		if s[i]&0xc0 == 0x80 {
 			n--
 		}

@@ -141,9 +141,14 @@ func findViaAutomaton(t *testing.T, r *regex, text string) [][2]int {
 		}
 		var sc match.Scanner
 		hits, _ := sc.Scan(m, text, nil)
+		tl.last = make([]int32, len(lits)+len(originals))
 		for _, h := range hits {
 			tl.lits = append(tl.lits, litMatch{n: h.Phrase, ostart: h.Start})
+			if !tl.present.has(h.Phrase) {
+				tl.last[h.Phrase] = -1
+			}
 			tl.present.add(h.Phrase)
+			tl.last[h.Phrase] = max(tl.last[h.Phrase], h.Start)
 		}
 	}
 	got, _ := r.find(&backtracker{}, text, &tl, nil, nil)

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -87,6 +88,8 @@ func newRegex(re *regexp.Regexp) *regex {
 type turnLits struct {
 	lits    []litMatch
 	present bitset
+	// last[n] is where the last literal n begins, if n is present.
+	last []int32
 }
 
 // litMatch is a regex literal, number n, found at byte ostart of a turn.
@@ -139,11 +142,9 @@ func (r *regex) attach(id func(lit string, original bool) int32, each func(lit s
 func (l *litSet) last(text string, tl *turnLits) int {
 	raw, at := l.all, -1
 	if l.attached {
-		if l.ids.meets(tl.present) {
-			for _, x := range tl.lits {
-				if l.ids.has(x.n) {
-					at = max(at, int(x.ostart))
-				}
+		for w, ids := range l.ids[:min(len(l.ids), len(tl.present))] {
+			for m := ids & tl.present[w]; m != 0; m &= m - 1 {
+				at = max(at, int(tl.last[w<<6|bits.TrailingZeros64(m)]))
 			}
 		}
 		raw = l.raw

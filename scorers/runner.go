@@ -17,7 +17,8 @@ type Runner struct {
 	names   []string
 	version string
 	now     func() time.Time
-	// index gives each item's position in the card, in order.
+	// ids are the card's items, in order; index gives each one's position.
+	ids   []string
 	index map[string]int
 	items int
 }
@@ -30,6 +31,7 @@ func NewRunner(card Card, reg *Registry, version string) *Runner {
 	for _, s := range card.Sections {
 		for _, it := range s.Items {
 			r.index[it.ID] = r.items
+			r.ids = append(r.ids, it.ID)
 			r.items++
 		}
 	}
@@ -43,8 +45,14 @@ func (r *Runner) Card() *Card { return &r.card }
 // metrics; scorer failures do not fail the call: their items are
 // not_evaluated and their status says why.
 func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.Metrics) *schemas.Result {
-	outs := make([]*Output, len(r.names))
-	errs := make([]error, len(r.names))
+	// Room on the stack for the usual few scorers.
+	var outsOf [4]*Output
+	var errsOf [4]error
+	outs, errs := outsOf[:0], errsOf[:0]
+	if n := len(r.names); n > len(outsOf) {
+		outs, errs = make([]*Output, n), make([]error, n)
+	}
+	outs, errs = outs[:len(r.names)], errs[:len(r.names)]
 	input := &Input{Interaction: in, Metrics: m}
 	if len(r.names) == 1 {
 		outs[0], errs[0] = safeScore(ctx, r.reg.byName[r.names[0]], input)
@@ -67,19 +75,31 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 		res.TranscriptSource = "supplied"
 	}
 	res.Findings = make([]schemas.Finding, r.items)
-	why := map[string]string{} // item kind → why its items were not evaluated
+	var why map[string]string // scorer → why its items were not evaluated
 	for i, name := range r.names {
 		if errs[i] != nil {
 			res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerError, Reason: errs[i].Error()}
+			if why == nil {
+				why = map[string]string{}
+			}
 			why[name] = fmt.Sprintf("scorer %s failed: %v", name, errs[i])
 			continue
 		}
 		res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerOK}
 		o := outs[i]
+		at := 0 // findings usually come in the card's order
 		for _, f := range o.Findings {
-			if i, ok := r.index[f.Item]; ok {
-				res.Findings[i] = f
+			for at < len(r.ids) && r.ids[at] != f.Item {
+				at++
 			}
+			if at == len(r.ids) { // out of order, or not the card's
+				var ok bool
+				if at, ok = r.index[f.Item]; !ok {
+					at = 0
+					continue
+				}
+			}
+			res.Findings[at] = f
 		}
 		res.Scenarios = append(res.Scenarios, o.Scenarios...)
 		res.Risks = append(res.Risks, o.Risks...)

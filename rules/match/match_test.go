@@ -295,8 +295,14 @@ func FuzzScanAgreesWithFind(f *testing.F) {
 				NStart: int32(utf8.RuneCount(tx.Norm[:x.Start])), NEnd: int32(utf8.RuneCount(tx.Norm[:x.End])),
 				Start: tx.Orig[x.Start], Last: tx.Orig[x.End-1]})
 		}
+		// The same with sparse states only, but for the root.
+		sparse, err := compile(append(slices.Clone(phrases), originals...),
+			Options{Anywhere: len(phrases) / 2, Original: len(phrases)}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var sc Scanner
-		for range 2 { // the second time with the scanner's buffers in use
+		for _, m := range []*Matcher{m, sparse, m} { // the last with the scanner's buffers in use
 			hits, valid := sc.Scan(m, text, nil)
 			var got, gotOrig []Hit
 			for _, h := range hits {

@@ -28,16 +28,18 @@ type Matcher struct {
 	// bounded[i] says which ends of phrase i need a word boundary (bit 0: start, bit 1: end).
 	bounded []uint8
 
-	ascii  [utf8.RuneSelf]uint16
-	blocks []uint16 // classes of code point r: blocks[blockOf[r>>8]<<8 | r&0xff]
-	// blockOf[r>>8] is the block of code points r>>8<<8 ... (0: none used).
-	blockOf []uint16
-	nclass  int
+	ascii [utf8.RuneSelf]uint16
+	// bmp[r>>8][r&0xff] is the class of code point r below U+10000 (the
+	// blocks no phrase uses share one of zeros); astral has the others.
+	bmp    [256]*[256]uint16
+	astral map[rune]uint16
+	nclass int
 	// unitOf[c] is the unit (see units) of class c, -1 for none.
 	unitOf []int32
 
 	// dense[s*nclass+c] is the next state of state s < nDense on class c,
-	// with outFlag set when that state ends at least one phrase.
+	// with outFlag set when that state ends at least one phrase and
+	// unitFlag when c is a unit's.
 	dense  []uint32
 	nDense uint32
 	// Sparse states s >= nDense: their children kids[kidStart[s-nDense]:
@@ -71,7 +73,11 @@ type kid struct {
 	next  uint32
 }
 
-const outFlag = 1 << 31
+const (
+	outFlag  = 1 << 31
+	unitFlag = 1 << 30
+	flags    = outFlag | unitFlag
+)
 
 // maxDense bounds the dense rows, in entries (4 bytes each).
 const maxDense = 1 << 20
@@ -129,7 +135,7 @@ func compile(phrases []string, o Options, maxDense int) (*Matcher, error) {
 	}
 	unit := m.units(phrases, anywhere)
 	t := newTrie(m, phrases, unit)
-	if len(t.nodes) >= outFlag {
+	if len(t.nodes) >= unitFlag {
 		return nil, fmt.Errorf("%d phrases make an automaton too large", len(phrases))
 	}
 	t.link()
@@ -199,36 +205,36 @@ func (m *Matcher) classes(phrases []string) bool {
 		return false
 	}
 	m.nclass = len(runes) + 1
-	m.blocks = make([]uint16, 256) // block 0: no class
+	none := new([256]uint16) // the block of every code point in no phrase
+	for hi := range m.bmp {
+		m.bmp[hi] = none
+	}
 	for i, r := range runes {
 		c := uint16(i + 1)
 		if r < utf8.RuneSelf {
 			m.ascii[r] = c
+		}
+		if r >= 0x10000 {
+			if m.astral == nil {
+				m.astral = map[rune]uint16{}
+			}
+			m.astral[r] = c
 			continue
 		}
-		hi := int(r >> 8)
-		for len(m.blockOf) <= hi {
-			m.blockOf = append(m.blockOf, 0)
+		if m.bmp[r>>8] == none {
+			m.bmp[r>>8] = new([256]uint16)
 		}
-		if m.blockOf[hi] == 0 {
-			m.blockOf[hi] = uint16(len(m.blocks) >> 8)
-			m.blocks = append(m.blocks, make([]uint16, 256)...)
-		}
-		m.blocks[int(m.blockOf[hi])<<8|int(r&0xff)] = c
+		m.bmp[r>>8][r&0xff] = c
 	}
 	return true
 }
 
 // class returns the class of r (0: in no phrase).
 func (m *Matcher) class(r rune) uint16 {
-	if r < utf8.RuneSelf {
-		return m.ascii[r]
+	if uint32(r) < 0x10000 {
+		return m.bmp[byte(r>>8)][byte(r)]
 	}
-	hi := int(r >> 8)
-	if hi >= len(m.blockOf) {
-		return 0
-	}
-	return m.blocks[int(m.blockOf[hi])<<8|int(r&0xff)]
+	return m.astral[r]
 }
 
 // trie is the automaton under construction.
@@ -320,6 +326,12 @@ func (m *Matcher) build(t *trie, maxDense int) {
 		return id[s]
 	}
 	nc := m.nclass
+	var unitClasses []int
+	for c, u := range m.unitOf {
+		if u >= 0 {
+			unitClasses = append(unitClasses, c)
+		}
+	}
 	m.nDense = uint32(min(n, max(maxDense/nc, 1)))
 	m.dense = make([]uint32, int(m.nDense)*nc)
 	m.fail = make([]uint32, n)
@@ -342,6 +354,9 @@ func (m *Matcher) build(t *trie, maxDense int) {
 			}
 			for c, nx := range node.next {
 				row[c] = flagged(nx)
+			}
+			for _, c := range unitClasses {
+				row[c] |= unitFlag
 			}
 			continue
 		}
@@ -433,8 +448,8 @@ func (m *Matcher) advance(text []byte, c *cursor) bool {
 		} else {
 			s = m.next(s, class)
 		}
-		if s&outFlag != 0 || m.unitOf[class] >= 0 {
-			s &^= outFlag
+		if s&flags != 0 || m.unitOf[class] >= 0 {
+			s &^= flags
 			c.s, c.i, c.width, c.class = s, i, i-from, class
 			return true
 		}

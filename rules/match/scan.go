@@ -69,11 +69,15 @@ func (sc *Scanner) Scan(m *Matcher, text string, dst []Hit) ([]Hit, bool) {
 // scan is Normalize's loop, writing to the automaton. ASCII, Han
 // characters and CJK punctuation take the short ways of writer.ascii,
 // writer.cjk and writer.sep, and step in line (as step does, with the
-// state kept in a local); the rest goes through the writer and step.
+// state, the count and the writer's flags kept in locals); the rest goes
+// through the writer and step.
 func (sc *Scanner) scan(s string) {
 	w, m := &sc.w, sc.m
 	dense, nclass, nDense := m.dense, m.nclass, m.nDense
 	ring, mask := sc.ring, sc.mask
+	origHan := m.origHan
+	pendingSpace, started, lastCJK := false, false, false
+	k := sc.n
 	state := uint32(0)
 	for i := 0; i < len(s); {
 		idx := int32(i)
@@ -84,64 +88,135 @@ func (sc *Scanner) scan(s string) {
 		case b < utf8.RuneSelf:
 			i++
 			if id := m.origASCII[b]; id != 0 {
+				sc.n = k
 				sc.original(id-1, idx)
 			}
 			c := asciiClass[b]
 			if c <= 1 { // a separator, or dropped
-				w.cut = true
-				if c == 0 {
-					w.pendingSpace = w.started
-				}
+				pendingSpace = pendingSpace || c == 0 && started
 				continue
 			}
-			if w.pendingSpace && !w.lastCJK {
+			if pendingSpace && !lastCJK {
+				sc.n = k
 				state = sc.step(state, ' ', idx)
+				k = sc.n
 			}
-			w.pendingSpace, w.started, w.lastCJK = false, true, false
+			pendingSpace, started, lastCJK = false, true, false
 			r, word = rune(c), asciiWord[c]
-		case 0xe3 <= b && b <= 0xe9 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
-			isHan(rune(b&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)):
-			r = rune(b&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
-			i += 3
-			if m.origHan {
-				sc.other(r, idx)
+		case b-0xe3 <= 0xe9-0xe3 && i+2 < len(s):
+			// Three bytes, U+3000 to U+9FFF if they are a sequence.
+			b1, b2 := s[i+1], s[i+2]
+			r = rune(b&0x0f)<<12 | rune(b1&0x3f)<<6 | rune(b2&0x3f)
+			if (uint16(b1)<<8|uint16(b2))&0xc0c0 != 0x8080 || !isHan(r) {
+				if b == 0xe3 && b1&0xc0 == 0x80 && b2&0xc0 == 0x80 && isCJKPunct(b, b1, b2) {
+					i += 3
+					sc.sep(r, idx, started, &pendingSpace)
+					continue
+				}
+				sc.n, w.pendingSpace, w.started, w.lastCJK = k, pendingSpace, started, lastCJK
+				i += sc.rare(s, i, &state)
+				k, pendingSpace, started, lastCJK = sc.n, w.pendingSpace, w.started, w.lastCJK
+				continue
 			}
 			// A space is never written before CJK.
-			w.pendingSpace, w.started, w.lastCJK = false, true, true
-		case (b == 0xe3 || b == 0xef) && i+2 < len(s) && s[i+2]&0xc0 == 0x80 && isCJKPunct(b, s[i+1], s[i+2]):
-			// Chinese punctuation (，。？、), a separator: nothing to step.
-			if m.origOther != nil {
-				sc.other(rune(b&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), idx)
+			pendingSpace, started, lastCJK = false, true, true
+			if !origHan {
+				i, k, state = sc.han(s, i, k, state)
+				continue
 			}
-			w.cut, w.pendingSpace = true, w.started
+			i += 3
+			sc.n = k
+			sc.other(r, idx)
+		case b == 0xef && i+2 < len(s) && s[i+2]&0xc0 == 0x80 && isCJKPunct(b, s[i+1], s[i+2]):
+			// Full-width punctuation.
+			sc.sep(rune(b&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), idx, started, &pendingSpace)
 			i += 3
 			continue
 		default:
-			size := sc.rare(s, i, &state)
-			i += size
+			sc.n, w.pendingSpace, w.started, w.lastCJK = k, pendingSpace, started, lastCJK
+			i += sc.rare(s, i, &state)
+			k, pendingSpace, started, lastCJK = sc.n, w.pendingSpace, w.started, w.lastCJK
 			continue
 		}
 		// step, in line.
 		if len(sc.pending) > 0 {
 			sc.flush(word)
 		}
-		k := sc.n
-		sc.n++
 		ring[k&mask] = ringRune{idx: idx, word: word}
 		c := m.class(r)
 		if state < nDense {
 			state = dense[int(state)*nclass+int(c)]
 		} else {
-			state = m.next(state, c)
+			state = m.next(state, c) | m.unitFlags(c)
 		}
-		if state&outFlag != 0 {
-			state &^= outFlag
-			sc.found(state, k)
+		if state&flags != 0 {
+			sc.n = k + 1
+			state = sc.report(state, c, k)
 		}
-		if u := m.unitOf[c]; u >= 0 {
-			sc.unit(u, k)
-		}
+		k++
 	}
+	sc.n = k
+}
+
+// han steps through the run of Han characters at s[i], the most of a
+// Chinese text, from state, k code points written so far, and returns
+// where the run ends, the count and the state.
+func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint32) {
+	m := sc.m
+	dense, nclass, nDense := m.dense, m.nclass, m.nDense
+	ring := sc.ring
+	if len(sc.pending) > 0 {
+		sc.flush(false) // none comes of a Han character: it is no word
+	}
+	for i+3 <= len(s) {
+		t := s[i : i+3]
+		r := rune(t[0]&0x0f)<<12 | rune(t[1]&0x3f)<<6 | rune(t[2]&0x3f)
+		if t[0]-0xe3 > 0xe9-0xe3 || (uint16(t[1])<<8|uint16(t[2]))&0xc0c0 != 0x8080 || !isHan(r) {
+			break
+		}
+		ring[int(k)&(len(ring)-1)] = ringRune{idx: int32(i)}
+		c := m.bmp[byte(r>>8)][byte(r)]
+		if state < nDense {
+			state = dense[int(state)*nclass+int(c)]
+		} else {
+			state = m.next(state, c) | m.unitFlags(c)
+		}
+		if state&flags != 0 {
+			sc.n = k + 1
+			state = sc.report(state, c, k)
+		}
+		k++
+		i += 3
+	}
+	return i, k, state
+}
+
+// sep reads CJK or full-width punctuation r, a separator, at idx.
+func (sc *Scanner) sep(r rune, idx int32, started bool, pendingSpace *bool) {
+	if sc.m.origOther != nil {
+		sc.other(r, idx)
+	}
+	*pendingSpace = started
+}
+
+// report passes on what a step to state s (flagged) on class c, at code
+// point k, found, and returns s without its flags.
+func (sc *Scanner) report(s uint32, c uint16, k int32) uint32 {
+	if s&outFlag != 0 {
+		sc.found(s&^flags, k)
+	}
+	if s&unitFlag != 0 {
+		sc.unit(sc.m.unitOf[c], k)
+	}
+	return s &^ flags
+}
+
+// unitFlags is unitFlag if class c is a unit's, else 0.
+func (m *Matcher) unitFlags(c uint16) uint32 {
+	if m.unitOf[c] >= 0 {
+		return unitFlag
+	}
+	return 0
 }
 
 // rare writes the code point at s[i], neither ASCII nor Han, through the
@@ -199,14 +274,10 @@ func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
 	if s < m.nDense {
 		s = m.dense[int(s)*m.nclass+int(c)]
 	} else {
-		s = m.next(s, c)
+		s = m.next(s, c) | m.unitFlags(c)
 	}
-	if s&outFlag != 0 {
-		s &^= outFlag
-		sc.found(s, k)
-	}
-	if u := m.unitOf[c]; u >= 0 {
-		sc.unit(u, k)
+	if s&flags != 0 {
+		s = sc.report(s, c, k)
 	}
 	return s
 }
