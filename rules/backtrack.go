@@ -45,8 +45,9 @@ type btInst struct {
 	guard    bool
 	out, arg uint32         // next instruction; opAlt's second choice
 	empty    syntax.EmptyOp // opEmpty: the assertions
-	runes    charSet        // opRune: the characters it accepts
-	first    charSet        // a guard's first characters
+	// runes are the characters an opRune accepts, or those a guard's
+	// ways may begin with.
+	runes charSet
 }
 
 // charSet is a set of characters: a bit set for ASCII, sorted lo, hi pairs
@@ -119,7 +120,7 @@ func compileProgram(expr string) *program {
 	case x.op == opRune:
 		p.first = &x.runes
 	case x.guard:
-		p.first = &x.first
+		p.first = &x.runes
 	}
 	return p
 }
@@ -213,7 +214,7 @@ func (p *program) markGuards() {
 			ranges = []rune{utf8.RuneSelf, unicode.MaxRune}
 		}
 		x := &p.inst[pc]
-		x.guard, x.first = true, charSet{ascii: ascii, ranges: ranges}
+		x.guard, x.runes = true, charSet{ascii: ascii, ranges: ranges}
 	}
 }
 
@@ -359,22 +360,24 @@ func (b *backtracker) visit(pc uint32, pos int) bool {
 // Visits are kept, so that trying a later start of the same search never
 // repeats work: a state that failed once fails again.
 func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
-	b.jobs = b.jobs[:0]
 	if !b.visit(p.start, pos) {
 		return 0, false
 	}
-	b.jobs = append(b.jobs, btJob{pc: p.start, pos: pos})
-jobs:
-	for len(b.jobs) > 0 {
-		j := b.jobs[len(b.jobs)-1]
-		b.jobs = b.jobs[:len(b.jobs)-1]
+	jobs := append(b.jobs[:0], btJob{pc: p.start, pos: pos})
+	inst := p.inst
+	// The character last read: r, w bytes wide, at s[at].
+	at, r, w := -1, rune(0), 0
+	for len(jobs) > 0 {
+		j := jobs[len(jobs)-1]
+		jobs = jobs[:len(jobs)-1]
 		pc, pos, arg := j.pc, j.pos, j.arg
 		// A popped job was checked when pushed; a step taken below is
 		// checked at the top of the next round.
+	steps:
 		for checked := true; ; checked = false {
-			x := &p.inst[pc]
+			x := &inst[pc]
 			if !checked && x.check && !b.visit(pc, pos) {
-				continue jobs
+				break
 			}
 			switch x.op {
 			case opAlt:
@@ -382,34 +385,55 @@ jobs:
 					arg, pc = false, x.arg
 					continue
 				}
-				if x.guard {
-					if r, _ := runeAt(s, pos); !x.first.has(r) {
-						continue jobs
-					}
+				if !x.guard {
+					// Come back for x.arg once x.out is done; pushing it
+					// now would keep another path from reaching it first.
+					jobs = append(jobs, btJob{pc: pc, arg: true, pos: pos})
+					pc = x.out
+					continue
 				}
-				// Come back for x.arg once x.out is done; pushing it now
-				// would keep another path from reaching it first.
-				b.jobs = append(b.jobs, btJob{pc: pc, arg: true, pos: pos})
-				pc = x.out
 			case opRune:
-				r, w := runeAt(s, pos)
-				if !x.runes.has(r) {
-					continue jobs
-				}
-				pos += w
-				pc = x.out
 			case opEmpty:
 				if emptyContext(s, pos)&x.empty != x.empty {
-					continue jobs
+					break steps
 				}
 				pc = x.out
+				continue
 			case opMatch:
+				b.jobs = jobs
 				return pos, true
 			default: // opFail
-				continue jobs
+				break steps
 			}
+			// A guard, or a rune: the character at pos must be one of x's.
+			if pos != at {
+				at = pos
+				switch {
+				case pos >= len(s):
+					r, w = -1, 0
+				case s[pos] < utf8.RuneSelf:
+					r, w = rune(s[pos]), 1
+				default:
+					r, w = runeAt(s, pos)
+				}
+			}
+			if uint32(r) < utf8.RuneSelf {
+				if x.runes.ascii[r>>6&1]>>(r&63)&1 == 0 {
+					break
+				}
+			} else if !x.runes.has(r) {
+				break
+			}
+			if x.op == opAlt {
+				jobs = append(jobs, btJob{pc: pc, arg: true, pos: pos})
+				pc = x.out
+				continue
+			}
+			pos += w
+			pc = x.out
 		}
 	}
+	b.jobs = jobs
 	return 0, false
 }
 
