@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp/syntax"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -39,15 +40,15 @@ type btInst struct {
 	// visits to it are recorded; one reached along a single edge is
 	// visited at most once per position by construction.
 	check bool
-	// guard: an opAlt from which every way to a match reads a character
-	// of first before any other (no empty match), so that it fails at once
-	// at any other character.
-	guard    bool
-	out, arg uint32         // next instruction; opAlt's second choice
-	empty    syntax.EmptyOp // opEmpty: the assertions
-	// runes are the characters an opRune accepts, or those a guard's
-	// ways may begin with.
-	runes charSet
+	// outGuard, argGuard: every way to a match from an opAlt's out (arg)
+	// reads a character of runes (argRunes) before any other, so that
+	// way is not taken at any other character (see markGuards).
+	outGuard, argGuard bool
+	out, arg           uint32         // next instruction; opAlt's second choice
+	empty              syntax.EmptyOp // opEmpty: the assertions
+	// runes are the characters an opRune accepts, or those an opAlt's
+	// out way may begin with; argRunes those of its arg way.
+	runes, argRunes charSet
 }
 
 // charSet is a set of characters: a bit set for ASCII, sorted lo, hi pairs
@@ -119,8 +120,9 @@ func compileProgram(expr string) *program {
 	switch x := &p.inst[p.start]; {
 	case x.op == opRune:
 		p.first = &x.runes
-	case x.guard:
-		p.first = &x.runes
+	case x.op == opAlt && x.outGuard && x.argGuard:
+		p.first = &charSet{ascii: [2]uint64{x.runes.ascii[0] | x.argRunes.ascii[0], x.runes.ascii[1] | x.argRunes.ascii[1]},
+			ranges: mergePairs(append(slices.Clone(x.runes.ranges), x.argRunes.ranges...))}
 	}
 	return p
 }
@@ -171,51 +173,61 @@ const maxGuardRanges = 16
 // quadratic in the program's size.
 const maxGuarded = 2000
 
-// markGuards finds the alternations whose ways on all begin by reading a
-// character (perhaps after assertions), and the characters they may read.
+// markGuards finds, for each way of each alternation, whether every path
+// from it to a match begins by reading a character (perhaps after
+// assertions), and the characters it may read. Such a way is not worth
+// taking at any other character: a greedy loop over digits, say, does
+// not try what follows it at each digit.
 func (p *program) markGuards() {
 	if len(p.inst) > maxGuarded {
 		return
 	}
 	for pc := range p.inst {
-		if p.inst[pc].op != opAlt {
-			continue
-		}
-		var pairs []rune
-		var ascii [2]uint64
-		open := false
-		seen := make([]bool, len(p.inst))
-		var walk func(pc uint32)
-		walk = func(pc uint32) {
-			if seen[pc] || open {
-				return
-			}
-			seen[pc] = true
-			switch x := &p.inst[pc]; x.op {
-			case opAlt:
-				walk(x.out)
-				walk(x.arg)
-			case opRune:
-				ascii[0] |= x.runes.ascii[0]
-				ascii[1] |= x.runes.ascii[1]
-				pairs = append(pairs, x.runes.ranges...)
-			case opEmpty:
-				walk(x.out) // an assertion reads nothing: the character is the next one's
-			case opMatch:
-				open = true // a match before any character
-			}
-		}
-		walk(uint32(pc))
-		if open {
-			continue
-		}
-		ranges := mergePairs(pairs)
-		if len(ranges) > 2*maxGuardRanges {
-			ranges = []rune{utf8.RuneSelf, unicode.MaxRune}
-		}
 		x := &p.inst[pc]
-		x.guard, x.runes = true, charSet{ascii: ascii, ranges: ranges}
+		if x.op != opAlt {
+			continue
+		}
+		x.runes, x.outGuard = p.firsts(x.out)
+		x.argRunes, x.argGuard = p.firsts(x.arg)
 	}
+}
+
+// firsts returns the characters every path from pc to a match begins by
+// reading, and false when some path reaches a match without reading one.
+func (p *program) firsts(pc uint32) (charSet, bool) {
+	var pairs []rune
+	var ascii [2]uint64
+	open := false
+	seen := make([]bool, len(p.inst))
+	var walk func(pc uint32)
+	walk = func(pc uint32) {
+		if seen[pc] || open {
+			return
+		}
+		seen[pc] = true
+		switch x := &p.inst[pc]; x.op {
+		case opAlt:
+			walk(x.out)
+			walk(x.arg)
+		case opRune:
+			ascii[0] |= x.runes.ascii[0]
+			ascii[1] |= x.runes.ascii[1]
+			pairs = append(pairs, x.runes.ranges...)
+		case opEmpty:
+			walk(x.out) // an assertion reads nothing: the character is the next one's
+		case opMatch:
+			open = true // a match before any character
+		}
+	}
+	walk(pc)
+	if open {
+		return charSet{}, false
+	}
+	ranges := mergePairs(pairs)
+	if len(ranges) > 2*maxGuardRanges {
+		ranges = []rune{utf8.RuneSelf, unicode.MaxRune}
+	}
+	return charSet{ascii: ascii, ranges: ranges}, true
 }
 
 // mergePairs sorts lo, hi pairs and joins those that overlap or touch.
@@ -275,6 +287,14 @@ func sortPairs(p []rune) {
 			p[j], p[j+1], p[j-2], p[j-1] = p[j-2], p[j-1], p[j], p[j+1]
 		}
 	}
+}
+
+// hasAt is has with ASCII tested in line, for the backtracker's loop.
+func (cs *charSet) hasAt(r rune) bool {
+	if uint32(r) < utf8.RuneSelf {
+		return cs.ascii[r>>6&1]>>(r&63)&1 != 0
+	}
+	return cs.has(r)
 }
 
 // has reports whether r is in the set; -1, the end of the text, never is.
@@ -385,52 +405,49 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 					arg, pc = false, x.arg
 					continue
 				}
-				if !x.guard {
+				out, alt := true, true // whether each way is worth taking
+				if x.outGuard || x.argGuard {
+					if pos != at {
+						at = pos
+						r, w = runeAt(s, pos)
+					}
+					out = !x.outGuard || x.runes.hasAt(r)
+					alt = !x.argGuard || x.argRunes.hasAt(r)
+				}
+				switch {
+				case out && alt:
 					// Come back for x.arg once x.out is done; pushing it
 					// now would keep another path from reaching it first.
 					jobs = append(jobs, btJob{pc: pc, arg: true, pos: pos})
 					pc = x.out
-					continue
+				case out:
+					pc = x.out
+				case alt:
+					pc = x.arg
+				default:
+					break steps
 				}
 			case opRune:
+				if pos != at {
+					at = pos
+					r, w = runeAt(s, pos)
+				}
+				if !x.runes.hasAt(r) {
+					break steps
+				}
+				pos += w
+				pc = x.out
 			case opEmpty:
 				if emptyContext(s, pos)&x.empty != x.empty {
 					break steps
 				}
 				pc = x.out
-				continue
 			case opMatch:
 				b.jobs = jobs
 				return pos, true
 			default: // opFail
 				break steps
 			}
-			// A guard, or a rune: the character at pos must be one of x's.
-			if pos != at {
-				at = pos
-				switch {
-				case pos >= len(s):
-					r, w = -1, 0
-				case s[pos] < utf8.RuneSelf:
-					r, w = rune(s[pos]), 1
-				default:
-					r, w = runeAt(s, pos)
-				}
-			}
-			if uint32(r) < utf8.RuneSelf {
-				if x.runes.ascii[r>>6&1]>>(r&63)&1 == 0 {
-					break
-				}
-			} else if !x.runes.has(r) {
-				break
-			}
-			if x.op == opAlt {
-				jobs = append(jobs, btJob{pc: pc, arg: true, pos: pos})
-				pc = x.out
-				continue
-			}
-			pos += w
-			pc = x.out
 		}
 	}
 	b.jobs = jobs

@@ -94,6 +94,7 @@ type state struct {
 	// replies caches response waits by responder set (speaker bits).
 	replies    [16][]schemas.Response
 	repliesSet uint16
+	replyBuf   []schemas.Response // where replies are cut from
 }
 
 // responses returns the waits for replies by any of responders, computed
@@ -104,7 +105,9 @@ func (s *state) responses(responders []schemas.Speaker) []schemas.Response {
 		mask |= speakerBit(r)
 	}
 	if s.repliesSet&(1<<mask) == 0 {
-		s.replies[mask] = responses(s.in.Turns, responders, s.m.DurationMS)
+		start := len(s.replyBuf)
+		s.replyBuf = appendResponses(s.replyBuf, s.in.Turns, responders, s.m.DurationMS)
+		s.replies[mask] = s.replyBuf[start:len(s.replyBuf):len(s.replyBuf)]
 		s.repliesSet |= 1 << mask
 	}
 	return s.replies[mask]
@@ -130,7 +133,7 @@ func (p *Program) newState(in *schemas.Interaction, m *schemas.Metrics) *state {
 	s.hasText = len(in.Turns) > 0
 	s.matches, s.arena, s.sentHits, s.sentDone = s.matches[:0], s.arena[:0], s.sentHits[:0], false
 	s.turnFirst, s.lits, s.litFirst = s.turnFirst[:0], s.lits[:0], s.litFirst[:0]
-	s.repliesSet = 0
+	s.repliesSet, s.replyBuf = 0, s.replyBuf[:0]
 	s.named = resize(s.named, len(p.named))
 	s.namedSet = resizeBool(s.namedSet, len(p.named))
 	s.scen = resize(s.scen, len(p.scenarios))
@@ -165,7 +168,9 @@ func (s *state) matchTurn(i int) {
 	s.count[b]++
 	s.turnFirst = append(s.turnFirst, int32(len(s.matches)))
 	s.litFirst = append(s.litFirst, int32(len(s.lits)))
-	s.hits, s.valid[i] = s.scan.Scan(p.matcher, t.Text, s.hits[:0])
+	var valid bool
+	s.hits, valid = s.scan.Scan(p.matcher, t.Text, s.hits[:0])
+	s.valid[i] = valid
 	present := bitset(s.litPresent[i*s.litWords : (i+1)*s.litWords])
 	last := s.litLast[i*s.nlits : (i+1)*s.nlits]
 	for _, h := range s.hits {
@@ -180,11 +185,19 @@ func (s *state) matchTurn(i int) {
 			s.lits = append(s.lits, litMatch{n: n, ostart: h.Start})
 			continue
 		}
-		_, size := utf8.DecodeRuneInString(t.Text[h.Last:])
+		size := seqWidth[t.Text[h.Last]>>4]
+		if !valid {
+			_, n := utf8.DecodeRuneInString(t.Text[h.Last:])
+			size = int32(n)
+		}
 		s.matches = append(s.matches, tmatch{phrase: h.Phrase, turn: int32(i),
-			nstart: h.NStart, nend: h.NEnd, ostart: h.Start, oend: h.Last + int32(size)})
+			nstart: h.NStart, nend: h.NEnd, ostart: h.Start, oend: h.Last + size})
 	}
 }
+
+// seqWidth[b>>4] is the width of the UTF-8 sequence led by byte b, in
+// valid text.
+var seqWidth = [16]int32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4}
 
 // sortMatches hands every text node the matches of its phrases, in order:
 // a counting sort into textList, by node.

@@ -155,21 +155,21 @@ func (l *litSet) last(text string, tl *turnLits) int {
 	return at
 }
 
-// positions appends to dst, unsorted, every position of text where one of
-// the literals begins (or more: a normal form stands for several
-// spellings); tl is what the automaton found there.
-func (l *litSet) positions(text string, tl *turnLits, dst []int32) []int32 {
+// positions appends to dst, unsorted, every position of text up to limit
+// where one of the literals begins (or more: a normal form stands for
+// several spellings); tl is what the automaton found there.
+func (l *litSet) positions(text string, tl *turnLits, limit int32, dst []int32) []int32 {
 	raw := l.all
 	if l.attached {
 		for _, x := range tl.lits {
-			if l.ids.has(x.n) {
+			if x.ostart <= limit && l.ids.has(x.n) {
 				dst = append(dst, x.ostart)
 			}
 		}
 		raw = l.raw
 	}
 	for at := 0; raw != nil; at++ {
-		if at = raw.index(text, at); at < 0 {
+		if at = raw.index(text, at); at < 0 || at > int(limit) {
 			break
 		}
 		dst = append(dst, int32(at))
@@ -251,13 +251,12 @@ func (r *regex) find(b *backtracker, text string, tl *turnLits, cands []int32, d
 		return dst, cands
 	}
 	if r.starts != nil {
-		cands = r.starts.positions(text, tl, cands[:0])
-		slices.Sort(cands)
-		n, _ := slices.BinarySearch(cands, int32(limit)+1)
-		if n == 0 {
+		cands = r.starts.positions(text, tl, int32(limit), cands[:0])
+		if len(cands) == 0 {
 			return dst, cands
 		}
-		return r.findAll(b, text, cands[:n], dst), cands
+		slices.Sort(cands)
+		return r.findAll(b, text, cands, dst), cands
 	}
 	return r.findAll(b, text, nil, dst), cands
 }

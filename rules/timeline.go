@@ -127,7 +127,21 @@ func agentHeld(turns []schemas.Turn, i int) bool {
 // isAcknowledgement reports whether a customer's words only acknowledge
 // ("好的", "ok sure"): short, no question, no number given.
 func isAcknowledgement(s string) bool {
-	return speechUnits(s, 5) <= 4 && !strings.ContainsAny(s, "?？0123456789")
+	return speechUnits(s, 5) <= 4 && !asksOrGivesNumber(s)
+}
+
+// asksOrGivesNumber reports whether s holds a question mark (? or ？) or
+// an ASCII digit.
+func asksOrGivesNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '?' || '0' <= c && c <= '9':
+			return true
+		case c == 0xef && strings.HasPrefix(s[i:], "？"):
+			return true
+		}
+	}
+	return false
 }
 
 func rateUnit(lang string) string {
@@ -156,6 +170,10 @@ func speechUnits(s string, limit int) int {
 		case 0x4E00 <= r && r <= 0x9FFF: // the common Han characters, all Han
 			n++
 			inWord = false
+		case 0x3000 <= r && r <= 0x3004 || 0x3008 <= r && r <= 0x3011 ||
+			0xFF01 <= r && r <= 0xFF0F || 0xFF1A <= r && r <= 0xFF20:
+			// CJK and full-width punctuation, the usual between them
+			inWord = false
 		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
 			n++
 			inWord = false
@@ -180,6 +198,12 @@ func responses(turns []schemas.Turn, responders []schemas.Speaker, durationMS in
 	if n := customerRuns(turns); n > 0 {
 		out = make([]schemas.Response, 0, n) // at most one wait per run
 	}
+	return appendResponses(out, turns, responders, durationMS)
+}
+
+// appendResponses appends the waits responses returns to out.
+func appendResponses(out []schemas.Response, turns []schemas.Turn, responders []schemas.Speaker, durationMS int64) []schemas.Response {
+	first := len(out)
 	asked := -1
 	for i := range turns {
 		t := &turns[i]
@@ -201,7 +225,7 @@ func responses(turns []schemas.Turn, responders []schemas.Speaker, durationMS in
 			}
 		}
 	}
-	if asked >= 0 && len(out) == 0 {
+	if asked >= 0 && len(out) == first {
 		out = append(out, schemas.Response{Asked: asked, Turn: -1, WaitMS: max(durationMS-turns[asked].StartMS, 0)})
 	}
 	return out

@@ -88,7 +88,8 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 		res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerOK}
 		o := outs[i]
 		at := 0 // findings usually come in the card's order
-		for _, f := range o.Findings {
+		for k := range o.Findings {
+			f := &o.Findings[k]
 			for at < len(r.ids) && r.ids[at] != f.Item {
 				at++
 			}
@@ -99,7 +100,7 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 					continue
 				}
 			}
-			res.Findings[at] = f
+			res.Findings[at] = *f
 		}
 		res.Scenarios = append(res.Scenarios, o.Scenarios...)
 		res.Risks = append(res.Risks, o.Risks...)
