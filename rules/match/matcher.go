@@ -33,6 +33,10 @@ type Matcher struct {
 	// blocks no phrase uses share one of zeros); astral has the others.
 	bmp    [256]*[256]uint16
 	astral map[rune]uint16
+	// han is the class of the code points U+3000-U+9FFF by their UTF-8
+	// bytes E3-E9 xx yy: han[(E3-E9 - 0xE3)<<12 | xx&0x3f<<6 | yy&0x3f],
+	// notHan for those not Han (see isHan).
+	han    *[7 << 12]uint16
 	nclass int
 	// unitOf[c] is the unit (see units) of class c, -1 for none.
 	unitOf []int32
@@ -201,7 +205,7 @@ func (m *Matcher) classes(phrases []string) bool {
 	}
 	slices.Sort(runes)
 	runes = slices.Compact(runes)
-	if len(runes) >= 1<<16 {
+	if len(runes) >= notHan {
 		return false
 	}
 	m.nclass = len(runes) + 1
@@ -226,8 +230,18 @@ func (m *Matcher) classes(phrases []string) bool {
 		}
 		m.bmp[r>>8][r&0xff] = c
 	}
+	m.han = new([7 << 12]uint16)
+	for r := rune(0x3000); r <= 0x9fff; r++ {
+		i := (r>>12-3)<<12 | r&0xfff
+		if m.han[i] = m.class(r); !isHan(r) {
+			m.han[i] = notHan
+		}
+	}
 	return true
 }
+
+// notHan is the class in Matcher.han of a code point not Han.
+const notHan = 1<<16 - 1
 
 // class returns the class of r (0: in no phrase).
 func (m *Matcher) class(r rune) uint16 {

@@ -23,8 +23,10 @@ type Scanner struct {
 	m *Matcher
 	n int32 // code points written so far
 	// ring holds the last len(ring) code points written, code point k at
-	// ring[k&mask]: more than the longest phrase.
-	ring []ringRune
+	// ring[k&mask]: more than the longest phrase. Each is where in the
+	// original it came from, with wordBit set for a letter or digit of a
+	// space-separated language.
+	ring []int32
 	mask int32
 	// pending are the matches that end at the last code point, waiting
 	// for the next one: a phrase that ends a word must not be followed by
@@ -36,9 +38,16 @@ type Scanner struct {
 	w writer
 }
 
-type ringRune struct {
-	idx  int32 // where in the original it came from
-	word bool  // a letter or digit of a space-separated language
+// wordBit marks a ring entry a letter or digit of a space-separated
+// language.
+const wordBit = -1 << 31
+
+// ringEntry is what the ring holds of a code point from idx.
+func ringEntry(idx int32, word bool) int32 {
+	if word {
+		return idx | wordBit
+	}
+	return idx
 }
 
 type pendingHit struct {
@@ -53,7 +62,7 @@ type pendingHit struct {
 func (sc *Scanner) Scan(m *Matcher, text string, dst []Hit) ([]Hit, bool) {
 	sc.m, sc.n, sc.hits = m, 0, dst
 	if size := ringSize(m.maxRunes + 1); len(sc.ring) < size {
-		sc.ring = make([]ringRune, size)
+		sc.ring = make([]int32, size)
 	}
 	sc.mask = int32(len(sc.ring) - 1)
 	sc.pending = sc.pending[:0]
@@ -142,7 +151,7 @@ func (sc *Scanner) scan(s string) {
 		if len(sc.pending) > 0 {
 			sc.flush(word)
 		}
-		ring[k&mask] = ringRune{idx: idx, word: word}
+		ring[k&mask] = ringEntry(idx, word)
 		c := m.class(r)
 		if state < nDense {
 			state = dense[int(state)*nclass+int(c)]
@@ -168,14 +177,17 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 	if len(sc.pending) > 0 {
 		sc.flush(false) // none comes of a Han character: it is no word
 	}
+	han := m.han
 	for i+3 <= len(s) {
 		t := s[i : i+3]
-		r := rune(t[0]&0x0f)<<12 | rune(t[1]&0x3f)<<6 | rune(t[2]&0x3f)
-		if t[0]-0xe3 > 0xe9-0xe3 || (uint16(t[1])<<8|uint16(t[2]))&0xc0c0 != 0x8080 || !isHan(r) {
+		if t[0]-0xe3 > 0xe9-0xe3 || (uint16(t[1])<<8|uint16(t[2]))&0xc0c0 != 0x8080 {
 			break
 		}
-		ring[int(k)&(len(ring)-1)] = ringRune{idx: int32(i)}
-		c := m.bmp[byte(r>>8)][byte(r)]
+		c := han[int(t[0]-0xe3)<<12|int(t[1]&0x3f)<<6|int(t[2]&0x3f)]
+		if c == notHan {
+			break
+		}
+		ring[int(k)&(len(ring)-1)] = int32(i)
 		if state < nDense {
 			state = dense[int(state)*nclass+int(c)]
 		} else {
@@ -268,7 +280,7 @@ func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
 	}
 	k := sc.n
 	sc.n++
-	sc.ring[k&sc.mask] = ringRune{idx: idx, word: word}
+	sc.ring[k&sc.mask] = ringEntry(idx, word)
 	m := sc.m
 	c := m.class(r)
 	if s < m.nDense {
@@ -286,13 +298,13 @@ func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
 // the next code point is known.
 func (sc *Scanner) found(s uint32, k int32) {
 	m := sc.m
-	last := sc.ring[k&sc.mask].idx
+	last := sc.ring[k&sc.mask] &^ wordBit
 	for _, o := range m.outList[m.outStart[s]:m.outStart[s+1]] {
 		start := k + 1 - o.runes
-		if o.bounded&1 != 0 && start > 0 && sc.ring[(start-1)&sc.mask].word {
+		if o.bounded&1 != 0 && start > 0 && sc.ring[(start-1)&sc.mask] < 0 {
 			continue
 		}
-		h := Hit{Phrase: o.phrase, NStart: start, NEnd: k + 1, Start: sc.ring[start&sc.mask].idx, Last: last}
+		h := Hit{Phrase: o.phrase, NStart: start, NEnd: k + 1, Start: sc.ring[start&sc.mask] &^ wordBit, Last: last}
 		if o.bounded&2 == 0 && len(sc.pending) == 0 {
 			sc.hits = append(sc.hits, h) // no check to wait for, none before it waiting
 			continue
@@ -304,7 +316,7 @@ func (sc *Scanner) found(s uint32, k int32) {
 // unit reports unit u (see Matcher.units), code point k, after the
 // phrases that end there.
 func (sc *Scanner) unit(u, k int32) {
-	idx := sc.ring[k&sc.mask].idx
+	idx := sc.ring[k&sc.mask] &^ wordBit
 	h := Hit{Phrase: u, NStart: k, NEnd: k + 1, Start: idx, Last: idx}
 	if len(sc.pending) > 0 {
 		sc.pending = append(sc.pending, pendingHit{Hit: h})
