@@ -60,8 +60,14 @@ type Matcher struct {
 	// The phrases looked for in the original text (see Options):
 	// origASCII[b] is 1 + the phrase of byte b, 0 for none.
 	origASCII [utf8.RuneSelf]int32
-	origOther map[rune]int32
-	origHan   bool // some are Han
+	origOther []origRune // the others, by code point
+	origHan   bool       // some are Han
+}
+
+// origRune is a phrase looked for in the original text: code point r.
+type origRune struct {
+	r  rune
+	id int32
 }
 
 // out is a phrase that ends in a state, with what emit needs of it.
@@ -159,13 +165,16 @@ func (m *Matcher) originals(phrases []string, from int) error {
 		case r < utf8.RuneSelf:
 			m.origASCII[r] = int32(id) + 1
 		default:
-			if m.origOther == nil {
-				m.origOther = map[rune]int32{}
+			// The last of equal ones is the one found.
+			if i := slices.IndexFunc(m.origOther, func(o origRune) bool { return o.r == r }); i >= 0 {
+				m.origOther[i].id = int32(id)
+				continue
 			}
-			m.origOther[r] = int32(id)
+			m.origOther = append(m.origOther, origRune{r, int32(id)})
 			m.origHan = m.origHan || isHan(r)
 		}
 	}
+	slices.SortFunc(m.origOther, func(a, b origRune) int { return int(a.r - b.r) })
 	return nil
 }
 

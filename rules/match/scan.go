@@ -257,8 +257,13 @@ func (sc *Scanner) original(id, idx int32) {
 
 // other reports r, at idx of the original, if it is a phrase.
 func (sc *Scanner) other(r rune, idx int32) {
-	if id, ok := sc.m.origOther[r]; ok {
-		sc.original(id, idx)
+	for _, o := range sc.m.origOther {
+		if o.r >= r {
+			if o.r == r {
+				sc.original(o.id, idx)
+			}
+			return
+		}
 	}
 }
 
