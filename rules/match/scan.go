@@ -156,7 +156,7 @@ func (sc *Scanner) scan(s string) {
 		if state < nDense {
 			state = dense[int(state)*nclass+int(c)]
 		} else {
-			state = m.next(state, c) | m.unitFlags(c)
+			state = m.sparse(state, c)
 		}
 		if state&flags != 0 {
 			sc.n = k + 1
@@ -191,7 +191,7 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 		if state < nDense {
 			state = dense[int(state)*nclass+int(c)]
 		} else {
-			state = m.next(state, c) | m.unitFlags(c)
+			state = m.sparse(state, c)
 		}
 		if state&flags != 0 {
 			sc.n = k + 1
@@ -223,12 +223,17 @@ func (sc *Scanner) report(s uint32, c uint16, k int32) uint32 {
 	return s &^ flags
 }
 
-// unitFlags is unitFlag if class c is a unit's, else 0.
-func (m *Matcher) unitFlags(c uint16) uint32 {
+// sparse is the step from a sparse state s on class c, flagged as the
+// dense rows are. It is kept out of the scanning loops, which rarely
+// call it: in line, it would take registers they need.
+//
+//go:noinline
+func (m *Matcher) sparse(s uint32, c uint16) uint32 {
+	s = m.next(s, c)
 	if m.unitOf[c] >= 0 {
-		return unitFlag
+		s |= unitFlag
 	}
-	return 0
+	return s
 }
 
 // rare writes the code point at s[i], neither ASCII nor Han, through the
@@ -291,7 +296,7 @@ func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
 	if s < m.nDense {
 		s = m.dense[int(s)*m.nclass+int(c)]
 	} else {
-		s = m.next(s, c) | m.unitFlags(c)
+		s = m.sparse(s, c)
 	}
 	if s&flags != 0 {
 		s = sc.report(s, c, k)
