@@ -289,14 +289,6 @@ func sortPairs(p []rune) {
 	}
 }
 
-// hasAt is has with ASCII tested in line, for the backtracker's loop.
-func (cs *charSet) hasAt(r rune) bool {
-	if uint32(r) < utf8.RuneSelf {
-		return cs.ascii[r>>6&1]>>(r&63)&1 != 0
-	}
-	return cs.has(r)
-}
-
 // has reports whether r is in the set; -1, the end of the text, never is.
 func (cs *charSet) has(r rune) bool {
 	if r < utf8.RuneSelf {
@@ -338,7 +330,6 @@ type backtracker struct {
 	used    int      // visited[:used] may hold set bits
 	jobs    []btJob
 	base    int
-	ninst   uint
 }
 
 type btJob struct {
@@ -356,32 +347,24 @@ func (b *backtracker) fits(p *program, s string, from int) bool {
 func (b *backtracker) reset(p *program, s string, base int) {
 	clear(b.visited[:b.used])
 	b.used = 0
-	b.base, b.ninst = base, uint(len(p.inst))
+	b.base = base
 	if n := (len(p.inst)*(len(s)-base+1) + 63) / 64; len(b.visited) < n {
 		b.visited = make([]uint64, n)
 	}
-}
-
-// visit marks (pc, pos) visited and reports whether it was not already.
-func (b *backtracker) visit(pc uint32, pos int) bool {
-	n := uint(pos-b.base)*b.ninst + uint(pc)
-	w, bit := n/64, uint64(1)<<(n%64)
-	if b.visited[w]&bit != 0 {
-		return false
-	}
-	b.visited[w] |= bit
-	if int(w) >= b.used {
-		b.used = int(w) + 1
-	}
-	return true
 }
 
 // try looks for a match of p in s that begins at pos and returns its end.
 // Visits are kept, so that trying a later start of the same search never
 // repeats work: a state that failed once fails again.
 func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
-	if !b.visit(p.start, pos) {
+	// The visited set, in locals for the loop: (pc, pos) is bit
+	// (pos-base)*ninst + pc.
+	visited, base, ninst, used := b.visited, b.base, uint(len(p.inst)), b.used
+	if n := uint(pos-base)*ninst + uint(p.start); visited[n/64]&(1<<(n%64)) != 0 {
 		return 0, false
+	} else {
+		visited[n/64] |= 1 << (n % 64)
+		used = max(used, int(n/64)+1)
 	}
 	jobs := append(b.jobs[:0], btJob{pc: p.start, pos: pos})
 	inst := p.inst
@@ -396,8 +379,13 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 	steps:
 		for checked := true; ; checked = false {
 			x := &inst[pc]
-			if !checked && x.check && !b.visit(pc, pos) {
-				break
+			if !checked && x.check {
+				n := uint(pos-base)*ninst + uint(pc)
+				if visited[n/64]&(1<<(n%64)) != 0 {
+					break
+				}
+				visited[n/64] |= 1 << (n % 64)
+				used = max(used, int(n/64)+1)
 			}
 			switch x.op {
 			case opAlt:
@@ -411,8 +399,13 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 						at = pos
 						r, w = runeAt(s, pos)
 					}
-					out = !x.outGuard || x.runes.hasAt(r)
-					alt = !x.argGuard || x.argRunes.hasAt(r)
+					if uint32(r) < utf8.RuneSelf {
+						out = !x.outGuard || x.runes.ascii[r>>6&1]>>(r&63)&1 != 0
+						alt = !x.argGuard || x.argRunes.ascii[r>>6&1]>>(r&63)&1 != 0
+					} else {
+						out = !x.outGuard || x.runes.has(r)
+						alt = !x.argGuard || x.argRunes.has(r)
+					}
 				}
 				switch {
 				case out && alt:
@@ -432,7 +425,11 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 					at = pos
 					r, w = runeAt(s, pos)
 				}
-				if !x.runes.hasAt(r) {
+				if uint32(r) < utf8.RuneSelf {
+					if x.runes.ascii[r>>6&1]>>(r&63)&1 == 0 {
+						break steps
+					}
+				} else if !x.runes.has(r) {
 					break steps
 				}
 				pos += w
@@ -443,14 +440,14 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 				}
 				pc = x.out
 			case opMatch:
-				b.jobs = jobs
+				b.jobs, b.used = jobs, used
 				return pos, true
 			default: // opFail
 				break steps
 			}
 		}
 	}
-	b.jobs = jobs
+	b.jobs, b.used = jobs, used
 	return 0, false
 }
 
