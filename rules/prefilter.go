@@ -183,31 +183,30 @@ type asciiRun struct {
 
 // in reports whether s holds n consecutive bytes of the class.
 func (a *asciiRun) in(s string) bool {
-	count := 0
-	for i := 0; i < len(s); {
-		// Outside a run, skip eight bytes at a time that are not ASCII
-		// (Chinese text, mostly).
-		if count == 0 && i+8 <= len(s) && notASCII8(s[i:i+8]) {
-			i += 8
+	// A run of n covering byte end holds s[end]: testing every n-th byte
+	// rules out most of a text (Chinese has no ASCII), as in Boyer-Moore.
+	n := a.n
+	for end := n - 1; end < len(s); {
+		if !a.has(s[end]) {
+			end += n
 			continue
 		}
-		if b := s[i]; b < utf8.RuneSelf && a.class[b>>6]&(1<<(b&63)) != 0 {
-			if count++; count >= a.n {
-				return true
-			}
-		} else {
-			count = 0
+		start := end // of the class's bytes up to end, within n of it
+		for start > end-n+1 && a.has(s[start-1]) {
+			start--
 		}
-		i++
+		if start == end-n+1 {
+			return true
+		}
+		// s[start-1] is not of the class: a run begins after it.
+		end = start + n - 1
 	}
 	return false
 }
 
-// notASCII8 reports whether none of the eight bytes of s is ASCII.
-func notASCII8(s string) bool {
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	return w&0x8080808080808080 == 0x8080808080808080
+// has reports whether b is of the class.
+func (a *asciiRun) has(b byte) bool {
+	return b < utf8.RuneSelf && a.class[b>>6]&(1<<(b&63)) != 0
 }
 
 // run returns the longest run of an ASCII class that every match of re
