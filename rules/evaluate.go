@@ -231,9 +231,7 @@ func countValidRunes(s string) int {
 		n -= bits.OnesCount64(w &^ (w << 1) & 0x8080808080808080)
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i]&0xc0 == 0x80 {
-			n--
-		}
+		n -= int(s[i]>>7) &^ int(s[i]>>6&1) // no branch on the text
 	}
 	return n
 }
