@@ -44,8 +44,13 @@ type btInst struct {
 	// reads a character of runes (argRunes) before any other, so that
 	// way is not taken at any other character (see markGuards).
 	outGuard, argGuard bool
-	out, arg           uint32         // next instruction; opAlt's second choice
-	empty              syntax.EmptyOp // opEmpty: the assertions
+	// loop: an opAlt whose out reads one character and comes back, and
+	// whose arg way may not begin with any character the loop reads
+	// (x+ then something else): a run of x is read in one go, for it
+	// never stops halfway.
+	loop     bool
+	out, arg uint32         // next instruction; opAlt's second choice
+	empty    syntax.EmptyOp // opEmpty: the assertions
 	// runes are the characters an opRune accepts, or those an opAlt's
 	// out way may begin with; argRunes those of its arg way.
 	runes, argRunes charSet
@@ -189,7 +194,24 @@ func (p *program) markGuards() {
 		}
 		x.runes, x.outGuard = p.firsts(x.out)
 		x.argRunes, x.argGuard = p.firsts(x.arg)
+		body := &p.inst[x.out]
+		x.loop = x.argGuard && body.op == opRune && body.out == uint32(pc) && body.runes.disjoint(&x.argRunes)
 	}
+}
+
+// disjoint reports whether cs and o have no character in common.
+func (cs *charSet) disjoint(o *charSet) bool {
+	if cs.ascii[0]&o.ascii[0] != 0 || cs.ascii[1]&o.ascii[1] != 0 {
+		return false
+	}
+	for i := 0; i < len(cs.ranges); i += 2 {
+		for j := 0; j < len(o.ranges); j += 2 {
+			if cs.ranges[i] <= o.ranges[j+1] && o.ranges[j] <= cs.ranges[i+1] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // firsts returns the characters every path from pc to a match begins by
@@ -287,6 +309,14 @@ func sortPairs(p []rune) {
 			p[j], p[j+1], p[j-2], p[j-1] = p[j-2], p[j-1], p[j], p[j+1]
 		}
 	}
+}
+
+// holds is has, with ASCII tested in line.
+func (cs *charSet) holds(r rune) bool {
+	if uint32(r) < utf8.RuneSelf {
+		return cs.ascii[r>>6&1]>>(r&63)&1 != 0
+	}
+	return cs.has(r)
 }
 
 // has reports whether r is in the set; -1, the end of the text, never is.
@@ -391,6 +421,46 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 			case opAlt:
 				if arg {
 					arg, pc = false, x.arg
+					continue
+				}
+				if x.loop {
+					// Read the run of the loop's characters, as the
+					// steps one by one would, visits and all.
+					body := &inst[x.out]
+					for {
+						if pos != at {
+							at = pos
+							r, w = runeAt(s, pos)
+						}
+						if !body.runes.holds(r) {
+							break
+						}
+						if body.check {
+							n := uint(pos-base)*ninst + uint(x.out)
+							if visited[n/64]&(1<<(n%64)) != 0 {
+								break steps
+							}
+							visited[n/64] |= 1 << (n % 64)
+							used = max(used, int(n/64)+1)
+						}
+						pos += w
+						if x.check {
+							n := uint(pos-base)*ninst + uint(pc)
+							if visited[n/64]&(1<<(n%64)) != 0 {
+								break steps
+							}
+							visited[n/64] |= 1 << (n % 64)
+							used = max(used, int(n/64)+1)
+						}
+					}
+					if pos != at {
+						at = pos
+						r, w = runeAt(s, pos)
+					}
+					if !x.argRunes.holds(r) {
+						break steps
+					}
+					pc = x.arg
 					continue
 				}
 				out, alt := true, true // whether each way is worth taking
