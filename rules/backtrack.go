@@ -45,9 +45,9 @@ type btInst struct {
 	// way is not taken at any other character (see markGuards).
 	outGuard, argGuard bool
 	// loop: an opAlt whose out reads one character and comes back, and
-	// whose arg way may not begin with any character the loop reads
-	// (x+ then something else): a run of x is read in one go, for it
-	// never stops halfway.
+	// whose arg way either may not begin with any character the loop
+	// reads (x+ then something else) or is a match (x+ at the end): a run
+	// of x is read in one go, for it never stops halfway.
 	loop     bool
 	out, arg uint32         // next instruction; opAlt's second choice
 	empty    syntax.EmptyOp // opEmpty: the assertions
@@ -195,7 +195,8 @@ func (p *program) markGuards() {
 		x.runes, x.outGuard = p.firsts(x.out)
 		x.argRunes, x.argGuard = p.firsts(x.arg)
 		body := &p.inst[x.out]
-		x.loop = x.argGuard && body.op == opRune && body.out == uint32(pc) && body.runes.disjoint(&x.argRunes)
+		x.loop = body.op == opRune && body.out == uint32(pc) &&
+			(p.inst[x.arg].op == opMatch || x.argGuard && body.runes.disjoint(&x.argRunes))
 	}
 }
 
@@ -424,9 +425,25 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 					continue
 				}
 				if x.loop {
-					// Read the run of the loop's characters, as the
-					// steps one by one would, visits and all.
 					body := &inst[x.out]
+					if inst[x.arg].op == opMatch {
+						// x+ at the end: the longest run is the match, as
+						// the steps one by one would find first.
+						for {
+							if pos != at {
+								at = pos
+								r, w = runeAt(s, pos)
+							}
+							if !body.runes.holds(r) {
+								break
+							}
+							pos += w
+						}
+						b.jobs, b.used = jobs, used
+						return pos, true
+					}
+					// Read the run of the loop's characters, as the steps
+					// one by one would, visits and all.
 					for {
 						if pos != at {
 							at = pos
