@@ -45,23 +45,14 @@ func (r *Runner) Card() *Card { return &r.card }
 // metrics; scorer failures do not fail the call: their items are
 // not_evaluated and their status says why.
 func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.Metrics) *schemas.Result {
-	// Room on the stack for the usual few scorers.
-	var outsOf [4]*Output
-	var errsOf [4]error
-	outs, errs := outsOf[:0], errsOf[:0]
-	if n := len(r.names); n > len(outsOf) {
-		outs, errs = make([]*Output, n), make([]error, n)
-	}
-	outs, errs = outs[:len(r.names)], errs[:len(r.names)]
 	input := &Input{Interaction: in, Metrics: m}
+	var out [1]*Output // a single scorer's, on the stack
+	var err [1]error
+	outs, errs := out[:], err[:]
 	if len(r.names) == 1 {
 		outs[0], errs[0] = safeScore(ctx, r.reg.byName[r.names[0]], input)
 	} else {
-		var wg sync.WaitGroup
-		for i, name := range r.names {
-			wg.Go(func() { outs[i], errs[i] = safeScore(ctx, r.reg.byName[name], input) })
-		}
-		wg.Wait()
+		outs, errs = r.scoreAll(ctx, input)
 	}
 
 	res := &schemas.Result{
@@ -123,6 +114,17 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 	}
 	r.card.aggregate(res)
 	return res
+}
+
+// scoreAll runs every scorer at once.
+func (r *Runner) scoreAll(ctx context.Context, input *Input) ([]*Output, []error) {
+	outs, errs := make([]*Output, len(r.names)), make([]error, len(r.names))
+	var wg sync.WaitGroup
+	for i, name := range r.names {
+		wg.Go(func() { outs[i], errs[i] = safeScore(ctx, r.reg.byName[name], input) })
+	}
+	wg.Wait()
+	return outs, errs
 }
 
 // whyNot says why nobody evaluated an item of a kind: a scorer failed
