@@ -303,12 +303,12 @@ type scope struct {
 }
 
 func (sc *scope) admits(s *state, i int) bool {
-	if sc.speakers != 0 && sc.speakers&s.spk[i] == 0 {
-		return false
-	}
-	if sc.speakersOnly {
-		return true
-	}
+	return (sc.speakers == 0 || sc.speakers&s.spk[i] != 0) && (sc.speakersOnly || sc.bounds(s, i))
+}
+
+// bounds reports whether turn i lies within the scope's bounds but the
+// speakers.
+func (sc *scope) bounds(s *state, i int) bool {
 	t := &s.in.Turns[i]
 	if sc.firstTurns > 0 || sc.lastTurns > 0 {
 		ord, n := sc.ordinal(s, i)
