@@ -171,13 +171,12 @@ func (sc *Scanner) scan(s string) {
 // Chinese text, from state, k code points written so far, and returns
 // where the run ends, the count and the state.
 func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint32) {
-	m := sc.m
-	dense, nclass, nDense := m.dense, m.nclass, m.nDense
+	dense, nclass, nDense := sc.m.dense, sc.m.nclass, sc.m.nDense
 	ring := sc.ring
 	if len(sc.pending) > 0 {
 		sc.flush(false) // none comes of a Han character: it is no word
 	}
-	han := m.han
+	han := sc.m.han
 	for i+3 <= len(s) {
 		t := s[i : i+3]
 		if t[0]-0xe3 > 0xe9-0xe3 || (uint16(t[1])<<8|uint16(t[2]))&0xc0c0 != 0x8080 {
@@ -191,7 +190,7 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 		if state < nDense {
 			state = dense[int(state)*nclass+int(c)]
 		} else {
-			state = m.sparse(state, c)
+			state = sc.m.sparse(state, c)
 		}
 		if state&flags != 0 {
 			sc.n = k + 1
