@@ -98,10 +98,12 @@ type litMatch struct {
 }
 
 // attach registers the literals with the automaton through id, which
-// returns a literal's number: the stable normal form of each literal that
-// has one (see match.Stable), found in the normalized text, else the
-// literal itself when it is one code point, found in the original text.
-// The others stay in raw. With a nil id, attach only calls each.
+// returns a literal's number: a literal of one ASCII character as it
+// stands, found in the original text; else the stable normal form of each
+// literal that has one (see match.Stable), found in the normalized text;
+// else the literal itself when it is one code point, found in the
+// original text. The others stay in raw. With a nil id, attach only calls
+// each.
 func (r *regex) attach(id func(lit string, original bool) int32, each func(lit string, original bool)) {
 	var sets []*litSet
 	for _, alt := range r.needs {
@@ -114,7 +116,12 @@ func (r *regex) attach(id func(lit string, original bool) int32, each func(lit s
 		var raw []string
 		for _, l := range set.all.list {
 			lit, original := l, false
-			if n, ok := match.Stable(l); ok {
+			if len(l) == 1 && l[0] < utf8.RuneSelf {
+				// One ASCII character (a digit of [0-9], say): found as
+				// it stands in the text, as the regex reads it, and
+				// more cheaply than through the automaton.
+				original = true
+			} else if n, ok := match.Stable(l); ok {
 				lit = n
 			} else if utf8.RuneCountInString(l) == 1 {
 				original = true
