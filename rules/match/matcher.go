@@ -17,8 +17,9 @@ type Match struct {
 // It is an Aho-Corasick automaton over code points rather than bytes: a
 // Chinese character is one step, not three. Every code point used by a
 // phrase has a class of its own (class 0 is every other one); the classes
-// of ASCII are a table, the others a two-level table by the code point's
-// high bits. States are numbered breadth first, so the shallow ones, where
+// of ASCII are a table, those of Han characters (most of a Chinese text) a
+// table by their three bytes of UTF-8, the others a two-level table by the
+// code point's high byte. States are numbered breadth first, so the shallow ones, where
 // scanning spends its time, come first: they have full rows of next states
 // (dense), as many as fit in maxDense entries. A deeper state, if any, has
 // its children and its failure link (sparse). Single code points that need
@@ -403,6 +404,19 @@ func (m *Matcher) next(s uint32, c uint16) uint32 {
 		s = m.fail[s]
 	}
 	return m.dense[int(s)*m.nclass+int(c)]
+}
+
+// sparse is the step from a sparse state s on class c, flagged as the
+// dense rows are. It is kept out of the scanning loops, which rarely
+// call it: in line, it would take registers they need.
+//
+//go:noinline
+func (m *Matcher) sparse(s uint32, c uint16) uint32 {
+	s = m.next(s, c)
+	if m.unitOf[c] >= 0 {
+		s |= unitFlag
+	}
+	return s
 }
 
 // Len is the number of phrases.

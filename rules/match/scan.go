@@ -222,19 +222,6 @@ func (sc *Scanner) report(s uint32, c uint16, k int32) uint32 {
 	return s &^ flags
 }
 
-// sparse is the step from a sparse state s on class c, flagged as the
-// dense rows are. It is kept out of the scanning loops, which rarely
-// call it: in line, it would take registers they need.
-//
-//go:noinline
-func (m *Matcher) sparse(s uint32, c uint16) uint32 {
-	s = m.next(s, c)
-	if m.unitOf[c] >= 0 {
-		s |= unitFlag
-	}
-	return s
-}
-
 // rare writes the code point at s[i], neither ASCII nor Han, through the
 // writer and returns its width.
 func (sc *Scanner) rare(s string, i int, state *uint32) int {
