@@ -17,13 +17,15 @@ type Match struct {
 // It is an Aho-Corasick automaton over code points rather than bytes: a
 // Chinese character is one step, not three. Every code point used by a
 // phrase has a class of its own (class 0 is every other one); the classes
-// of ASCII are a table, those of Han characters (most of a Chinese text) a
-// table by their three bytes of UTF-8, the others a two-level table by the
-// code point's high byte. States are numbered breadth first, so the shallow ones, where
-// scanning spends its time, come first: they have full rows of next states
-// (dense), as many as fit in maxDense entries. A deeper state, if any, has
-// its children and its failure link (sparse). Single code points that need
-// no word boundary (units) are found by their class, without a state.
+// of ASCII are a table, those of Han characters (most of a Chinese text)
+// a table by their three bytes of UTF-8, the others a two-level table by
+// the code point's high byte. States are numbered breadth first, so the
+// shallow ones, where scanning spends its time, come first: they have
+// full rows of next states (dense), as many as fit in maxDense entries. A
+// deeper state, if any, has its children and its failure link (sparse).
+// Single code points that need no word boundary (units) are found by
+// their class, without a state: a row's entry for a unit's class is
+// flagged.
 type Matcher struct {
 	phrases []string
 	// bounded[i] says which ends of phrase i need a word boundary (bit 0: start, bit 1: end).
