@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -13,6 +14,12 @@ func TestCountValidRunes(t *testing.T) {
 					t.Fatalf("countValidRunes(%q) = %d, want %d", p, countValidRunes(p), utf8.RuneCountInString(p))
 				}
 			}
+		}
+	}
+	// Long texts, past the 255 words counted at once.
+	for _, s := range []string{strings.Repeat("客服", 700), strings.Repeat("😀", 600) + "a", strings.Repeat("ab中", 2000)} {
+		if got, want := countValidRunes(s), utf8.RuneCountInString(s); got != want {
+			t.Fatalf("countValidRunes of %d bytes = %d, want %d", len(s), got, want)
 		}
 	}
 }
