@@ -35,14 +35,17 @@
 // BenchmarkScoreChat20 (go test ./rules -run '^$' -bench ScoreChat20
 // -benchmem) scores a 20-turn Chinese chat with logistics-zh through the
 // scorer runner; the target is 20,000 interactions/s per core (50 µs/op).
-// Measured in alternation on the same shared 2-core VM, November 2026
-// (10 runs each, median and range): before this design (a byte automaton
-// after a separate Normalize, the regexp package behind a literal
-// prefilter) 101 µs/op (95-116), 113 allocs/op, 9,900/s; now 40.5 µs/op
-// (38-48), 25 allocs/op, 24,700/s. Of the time left, about a third goes
-// to reading the turns (the scan: a table lookup per code point, bound by
-// the L2 cache), a fifth to the regexes, and a fifth to the scorer runner,
-// TurnMetrics and allocating the results.
+// Counted by cachegrind (GOGC=off, the difference between 3,000 and 1,000
+// iterations), an interaction takes 272,000 instructions and 21
+// allocations. About a third goes to reading the turns (a Han character
+// is some 45 instructions: its class from one table, one row of the
+// automaton, the ring), a fifth to the regexes (prefilters and the
+// backtracker), a sixth to the conditions and a tenth to handing matches
+// to them; the rest is evidence, TurnMetrics, the runner and the results.
+// On a shared 2-core VM (November 2026) the same build measured 40-47
+// µs/op while the host was quiet and 60-95 µs/op while the hypervisor took
+// 30-45 % of the CPU (the steal column of /proc/stat): compare builds in
+// alternation, or by instruction counts.
 //
 // # Timing
 //
