@@ -384,6 +384,18 @@ func (b *backtracker) reset(p *program, s string, base int) {
 	}
 }
 
+// visit marks bit n of visited, where (pc, pos) is kept (see try), and
+// reports whether it was clear; it returns used, the number of words that
+// may hold set bits, grown past it.
+func visit(visited []uint64, n uint, used int) (int, bool) {
+	w, bit := n/64, uint64(1)<<(n%64)
+	if visited[w]&bit != 0 {
+		return used, false
+	}
+	visited[w] |= bit
+	return max(used, int(w)+1), true
+}
+
 // try looks for a match of p in s that begins at pos and returns its end.
 // Visits are kept, so that trying a later start of the same search never
 // repeats work: a state that failed once fails again.
@@ -391,11 +403,9 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 	// The visited set, in locals for the loop: (pc, pos) is bit
 	// (pos-base)*ninst + pc.
 	visited, base, ninst, used := b.visited, b.base, uint(len(p.inst)), b.used
-	if n := uint(pos-base)*ninst + uint(p.start); visited[n/64]&(1<<(n%64)) != 0 {
+	used, ok := visit(visited, uint(pos-base)*ninst+uint(p.start), used)
+	if !ok {
 		return 0, false
-	} else {
-		visited[n/64] |= 1 << (n % 64)
-		used = max(used, int(n/64)+1)
 	}
 	jobs := append(b.jobs[:0], btJob{pc: p.start, pos: pos})
 	inst := p.inst
@@ -411,12 +421,9 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 		for checked := true; ; checked = false {
 			x := &inst[pc]
 			if !checked && x.check {
-				n := uint(pos-base)*ninst + uint(pc)
-				if visited[n/64]&(1<<(n%64)) != 0 {
+				if used, ok = visit(visited, uint(pos-base)*ninst+uint(pc), used); !ok {
 					break
 				}
-				visited[n/64] |= 1 << (n % 64)
-				used = max(used, int(n/64)+1)
 			}
 			switch x.op {
 			case opAlt:
@@ -425,25 +432,11 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 					continue
 				}
 				if x.loop {
-					body := &inst[x.out]
-					if inst[x.arg].op == opMatch {
-						// x+ at the end: the longest run is the match, as
-						// the steps one by one would find first.
-						for {
-							if pos != at {
-								at = pos
-								r, w = runeAt(s, pos)
-							}
-							if !body.runes.holds(r) {
-								break
-							}
-							pos += w
-						}
-						b.jobs, b.used = jobs, used
-						return pos, true
-					}
 					// Read the run of the loop's characters, as the steps
-					// one by one would, visits and all.
+					// one by one would, visits and all. At the end of
+					// the regex (x+ then a match), the longest run is the
+					// match, and no visit is kept: the search ends here.
+					body, end := &inst[x.out], inst[x.arg].op == opMatch
 					for {
 						if pos != at {
 							at = pos
@@ -452,27 +445,21 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 						if !body.runes.holds(r) {
 							break
 						}
-						if body.check {
-							n := uint(pos-base)*ninst + uint(x.out)
-							if visited[n/64]&(1<<(n%64)) != 0 {
+						if !end && body.check {
+							if used, ok = visit(visited, uint(pos-base)*ninst+uint(x.out), used); !ok {
 								break steps
 							}
-							visited[n/64] |= 1 << (n % 64)
-							used = max(used, int(n/64)+1)
 						}
 						pos += w
-						if x.check {
-							n := uint(pos-base)*ninst + uint(pc)
-							if visited[n/64]&(1<<(n%64)) != 0 {
+						if !end && x.check {
+							if used, ok = visit(visited, uint(pos-base)*ninst+uint(pc), used); !ok {
 								break steps
 							}
-							visited[n/64] |= 1 << (n % 64)
-							used = max(used, int(n/64)+1)
 						}
 					}
-					if pos != at {
-						at = pos
-						r, w = runeAt(s, pos)
+					if end {
+						b.jobs, b.used = jobs, used
+						return pos, true
 					}
 					if !x.argRunes.holds(r) {
 						break steps
