@@ -202,12 +202,13 @@ var seqWidth = [16]int32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4}
 // sortMatches hands every text node the matches of its phrases, in order:
 // a counting sort into textList, by node.
 func (s *state) sortMatches() {
-	p := s.p
+	p, matches := s.p, s.matches
+	refs, start := p.textRefs, p.textStart
 	first := resize(s.textFirst, p.texts+1)
 	clear(first)
-	for k := range s.matches {
-		id := s.matches[k].phrase
-		for _, n := range p.textRefs[p.textStart[id]:p.textStart[id+1]] {
+	for k := range matches {
+		id := matches[k].phrase
+		for _, n := range refs[start[id]:start[id+1]] {
 			first[n+1]++
 		}
 	}
@@ -216,9 +217,9 @@ func (s *state) sortMatches() {
 	}
 	list := resize(s.textList, int(first[p.texts]))
 	next := append(s.textNext[:0], first[:p.texts]...)
-	for k := range s.matches {
-		id := s.matches[k].phrase
-		for _, n := range p.textRefs[p.textStart[id]:p.textStart[id+1]] {
+	for k := range matches {
+		id := matches[k].phrase
+		for _, n := range refs[start[id]:start[id+1]] {
 			list[next[n]] = int32(k)
 			next[n]++
 		}
