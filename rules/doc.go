@@ -42,10 +42,11 @@
 // automaton, the ring), a fifth to the regexes (prefilters and the
 // backtracker), a sixth to the conditions and a tenth to handing matches
 // to them; the rest is evidence, TurnMetrics, the runner and the results.
-// On a shared 2-core VM (November 2026) the same build measured 40-47
-// µs/op while the host was quiet and 60-95 µs/op while the hypervisor took
-// 30-45 % of the CPU (the steal column of /proc/stat): compare builds in
-// alternation, or by instruction counts.
+// On a shared 2-core VM (November 2026) the same build measured from 40
+// to 95 µs/op at different hours; in a slow hour the hypervisor took up
+// to a third of the CPU (the steal column of /proc/stat), and other hours
+// were slow without it. Compare builds in alternation, or by instruction
+// counts.
 //
 // # Timing
 //
