@@ -312,18 +312,23 @@ func sortPairs(p []rune) {
 	}
 }
 
+// hasASCII is has for r in ASCII, in line where it is called.
+func (cs *charSet) hasASCII(r rune) bool {
+	return cs.ascii[r>>6&1]>>(r&63)&1 != 0
+}
+
 // holds is has, with ASCII tested in line.
 func (cs *charSet) holds(r rune) bool {
 	if uint32(r) < utf8.RuneSelf {
-		return cs.ascii[r>>6&1]>>(r&63)&1 != 0
+		return cs.hasASCII(r)
 	}
 	return cs.has(r)
 }
 
 // has reports whether r is in the set; -1, the end of the text, never is.
 func (cs *charSet) has(r rune) bool {
-	if r < utf8.RuneSelf {
-		return r >= 0 && cs.ascii[r/64]&(1<<(r%64)) != 0
+	if uint32(r) < utf8.RuneSelf {
+		return cs.hasASCII(r)
 	}
 	rs := cs.ranges
 	if len(rs) <= 8 {
@@ -474,8 +479,8 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 						r, w = runeAt(s, pos)
 					}
 					if uint32(r) < utf8.RuneSelf {
-						out = !x.outGuard || x.runes.ascii[r>>6&1]>>(r&63)&1 != 0
-						alt = !x.argGuard || x.argRunes.ascii[r>>6&1]>>(r&63)&1 != 0
+						out = !x.outGuard || x.runes.hasASCII(r)
+						alt = !x.argGuard || x.argRunes.hasASCII(r)
 					} else {
 						out = !x.outGuard || x.runes.has(r)
 						alt = !x.argGuard || x.argRunes.has(r)
@@ -500,7 +505,7 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 					r, w = runeAt(s, pos)
 				}
 				if uint32(r) < utf8.RuneSelf {
-					if x.runes.ascii[r>>6&1]>>(r&63)&1 == 0 {
+					if !x.runes.hasASCII(r) {
 						break steps
 					}
 				} else if !x.runes.has(r) {

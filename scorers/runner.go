@@ -78,20 +78,17 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 		}
 		res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerOK}
 		o := outs[i]
-		at := 0 // findings usually come in the card's order
+		next := 0 // findings usually come in the card's order
 		for k := range o.Findings {
 			f := &o.Findings[k]
-			for at < len(r.ids) && r.ids[at] != f.Item {
-				at++
+			i, ok := next, next < len(r.ids) && r.ids[next] == f.Item
+			if !ok { // after another scorer's items, out of order, or not the card's
+				i, ok = r.index[f.Item]
 			}
-			if at == len(r.ids) { // out of order, or not the card's
-				var ok bool
-				if at, ok = r.index[f.Item]; !ok {
-					at = 0
-					continue
-				}
+			if ok {
+				res.Findings[i] = *f
+				next = i + 1
 			}
-			res.Findings[at] = *f
 		}
 		res.Scenarios = append(res.Scenarios, o.Scenarios...)
 		res.Risks = append(res.Risks, o.Risks...)

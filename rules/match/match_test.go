@@ -276,8 +276,9 @@ func FuzzScanAgreesWithFind(f *testing.F) {
 		// Some whole words, some anywhere, and some code points looked for
 		// in the original text.
 		originals := []string{"？", "?", "中", "é"}
-		m, err := CompileWith(append(slices.Clone(phrases), originals...),
-			Options{Anywhere: len(phrases) / 2, Original: len(phrases)})
+		all := append(slices.Clone(phrases), originals...)
+		opts := Options{Anywhere: len(phrases) / 2, Original: len(phrases)}
+		m, err := CompileWith(all, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,8 +297,7 @@ func FuzzScanAgreesWithFind(f *testing.F) {
 				Start: tx.Orig[x.Start], Last: tx.Orig[x.End-1]})
 		}
 		// The same with sparse states only, but for the root.
-		sparse, err := compile(append(slices.Clone(phrases), originals...),
-			Options{Anywhere: len(phrases) / 2, Original: len(phrases)}, 1)
+		sparse, err := compile(all, opts, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -159,7 +159,6 @@ func (sc *Scanner) scan(s string) {
 			state = m.sparse(state, c)
 		}
 		if state&flags != 0 {
-			sc.n = k + 1
 			state = sc.report(state, c, k)
 		}
 		k++
@@ -193,7 +192,6 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 			state = sc.m.sparse(state, c)
 		}
 		if state&flags != 0 {
-			sc.n = k + 1
 			state = sc.report(state, c, k)
 		}
 		k++
