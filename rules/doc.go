@@ -36,7 +36,7 @@
 // -benchmem) scores a 20-turn Chinese chat with logistics-zh through the
 // scorer runner; the target is 20,000 interactions/s per core (50 µs/op).
 // Counted by cachegrind (GOGC=off, the difference between 3,000 and 1,000
-// iterations), an interaction takes 273,000 instructions and 21
+// iterations), an interaction takes 271,000 instructions and 21
 // allocations. Nearly a third goes to reading the turns (a Han character
 // is some 45 instructions: its class from one table, one row of the
 // automaton, the ring), a fifth to the regexes (prefilters and the
