@@ -20,6 +20,7 @@ type Program struct {
 	scenarios []namedNode
 	risks     []namedNode
 	items     []itemNode
+	cardItems int // the scorecard's items, the LLM scorer's included
 
 	// literals is the phrase id of the first regex literal (see turnLits).
 	literals int32
@@ -122,6 +123,7 @@ func Compile(pack *rulefmt.Pack) (*Program, error) {
 		sec := &pack.Scorecard.Sections[si]
 		for ii := range sec.Items {
 			it := &sec.Items[ii]
+			p.cardItems++
 			if it.LLM != "" {
 				continue // the LLM scorer's
 			}

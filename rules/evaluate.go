@@ -26,7 +26,9 @@ type Evaluation struct {
 func (p *Program) Evaluate(in *schemas.Interaction, m *schemas.Metrics) *Evaluation {
 	s := p.newState(in, m)
 	defer s.release()
-	ev := &Evaluation{Findings: make([]schemas.Finding, 0, len(p.items))}
+	// Room for every item of the scorecard: a runner can lay the
+	// findings out in the card's order in place.
+	ev := &Evaluation{Findings: make([]schemas.Finding, 0, p.cardItems)}
 	conf := s.meanConfidence()
 	for i := range p.scenarios {
 		if s.scenario(i).val == yes || in.Metadata["scenario"] == p.scenarios[i].name {

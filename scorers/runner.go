@@ -65,7 +65,14 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 	if len(in.Turns) > 0 {
 		res.TranscriptSource = "supplied"
 	}
-	res.Findings = make([]schemas.Finding, r.items)
+	// A single scorer's findings, when they come in the card's order
+	// with room for all its items, are laid out in place.
+	adopt := len(r.names) == 1 && errs[0] == nil && r.spread(outs[0].Findings)
+	if adopt {
+		res.Findings = outs[0].Findings[:r.items]
+	} else {
+		res.Findings = make([]schemas.Finding, r.items)
+	}
 	var why map[string]string // scorer → why its items were not evaluated
 	for i, name := range r.names {
 		if errs[i] != nil {
@@ -78,17 +85,8 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 		}
 		res.Scorers[name] = schemas.ScorerStatus{Status: schemas.ScorerOK}
 		o := outs[i]
-		next := 0 // findings usually come in the card's order
-		for k := range o.Findings {
-			f := &o.Findings[k]
-			i, ok := next, next < len(r.ids) && r.ids[next] == f.Item
-			if !ok { // after another scorer's items, out of order, or not the card's
-				i, ok = r.index[f.Item]
-			}
-			if ok {
-				res.Findings[i] = *f
-				next = i + 1
-			}
+		if !adopt {
+			r.place(res.Findings, o.Findings)
 		}
 		res.Scenarios = append(res.Scenarios, o.Scenarios...)
 		res.Risks = append(res.Risks, o.Risks...)
@@ -111,6 +109,56 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 	}
 	r.card.aggregate(res)
 	return res
+}
+
+// place copies a scorer's findings to their places in the card's order.
+func (r *Runner) place(dst, findings []schemas.Finding) {
+	next := 0 // findings usually come in the card's order
+	for k := range findings {
+		f := &findings[k]
+		i, ok := next, next < len(r.ids) && r.ids[next] == f.Item
+		if !ok { // after another scorer's items, out of order, or not the card's
+			i, ok = r.index[f.Item]
+		}
+		if ok {
+			dst[i] = *f
+			next = i + 1
+		}
+	}
+}
+
+// spread moves findings, in place, to their positions in the card's
+// order, leaving the items without one zero, if the findings are some of
+// the card's items in its order and have the capacity for all of them;
+// it reports whether it did.
+func (r *Runner) spread(findings []schemas.Finding) bool {
+	if cap(findings) < r.items {
+		return false
+	}
+	j := 0
+	for k := range findings { // a subsequence of the card's items?
+		for j < len(r.ids) && r.ids[j] != findings[k].Item {
+			j++
+		}
+		if j == len(r.ids) {
+			return false
+		}
+		j++
+	}
+	all := findings[:r.items]
+	j = r.items - 1
+	for k := len(findings) - 1; k >= 0; k-- { // k <= j: nothing is overwritten before it is moved
+		for r.ids[j] != all[k].Item {
+			all[j] = schemas.Finding{}
+			j--
+		}
+		if j != k {
+			all[j] = all[k]
+		}
+		j--
+	}
+	clear(all[:j+1])
+	return true
 }
 
 // scoreAll runs every scorer at once.

@@ -182,3 +182,48 @@ func TestRouterPicksByLanguage(t *testing.T) {
 		t.Error("fr-FR routed")
 	}
 }
+
+// A single scorer's findings go to their places in the card's order,
+// whether they are laid out in their own slice's room or copied.
+func TestFindingsTakeTheCardsOrder(t *testing.T) {
+	find := func(ids ...string) []schemas.Finding {
+		var fs []schemas.Finding
+		for _, id := range ids {
+			fs = append(fs, schemas.Finding{Item: id, Verdict: schemas.Pass, Rationale: "by " + id})
+		}
+		return fs
+	}
+	for _, c := range []struct {
+		name string
+		fs   []schemas.Finding
+	}{
+		{"in order, room for all", append(make([]schemas.Finding, 0, 4), find("a2", "b2")...)},
+		{"in order, room for all, first and last", append(make([]schemas.Finding, 0, 9), find("a1", "b2")...)},
+		{"all of them", find("a1", "a2", "b1", "b2")},
+		{"room holding others", find("a2", "a2", "b1", "b2")[:1]},
+		{"in order, no room", slices.Clip(find("a2", "b1"))},
+		{"out of order, room for all", append(make([]schemas.Finding, 0, 4), find("b1", "a1")...)},
+		{"not the card's, room for all", append(make([]schemas.Finding, 0, 4), find("a1", "zz", "b1")...)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var want = map[string]bool{}
+			for _, f := range c.fs {
+				want[f.Item] = f.Item != "zz"
+			}
+			fs := c.fs
+			res := score(t, "i1", map[string]Scorer{"r": Func(func(context.Context, *Input) (*Output, error) {
+				return &Output{Findings: fs}, nil
+			})})
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.Item)
+				if scored := f.Verdict == schemas.Pass && f.Rationale == "by "+f.Item; scored != want[f.Item] {
+					t.Errorf("%s: verdict %s, rationale %q", f.Item, f.Verdict, f.Rationale)
+				}
+			}
+			if !slices.Equal(got, []string{"a1", "a2", "b1", "b2"}) {
+				t.Errorf("items %v", got)
+			}
+		})
+	}
+}
