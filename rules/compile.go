@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/zhijian-qa/zhijian/rules/match"
 	"github.com/zhijian-qa/zhijian/rules/rulefmt"
@@ -227,6 +228,10 @@ func (c *compiler) phrase(ph rulefmt.Phrase) (int32, bool) {
 	n := match.NormalizeString(ph.Text)
 	if n == "" {
 		c.errorf(ph.Pos, "phrase %q is empty once punctuation is removed", ph.Text)
+		return 0, false
+	}
+	if utf8.RuneCountInString(n) > match.MaxRunes {
+		c.errorf(ph.Pos, "phrase is longer than %d characters", match.MaxRunes)
 		return 0, false
 	}
 	id, ok := c.ids[n]

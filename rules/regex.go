@@ -121,7 +121,7 @@ func (r *regex) attach(id func(lit string, original bool) int32, each func(lit s
 				// it stands in the text, as the regex reads it, and
 				// more cheaply than through the automaton.
 				original = true
-			} else if n, ok := match.Stable(l); ok {
+			} else if n, ok := match.Stable(l); ok && utf8.RuneCountInString(n) <= match.MaxRunes {
 				lit = n
 			} else if utf8.RuneCountInString(l) == 1 {
 				original = true

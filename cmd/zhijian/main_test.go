@@ -132,6 +132,12 @@ func TestRulesCheckReportsPositions(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	long := filepath.Join(dir, "long.yaml")
+	os.WriteFile(long, []byte("pack: {id: x, version: '1', language: en}\nscorecard:\n  sections:\n    - id: s\n      items:\n"+
+		"        - {id: b, require: {text: {phrases: ["+strings.Repeat("长", 256)+"]}}}\n"), 0o644)
+	if code, out, _ := zhijian(t, "", "rules", "check", long); code != 1 || !strings.Contains(out, long+":6:46: phrase is longer than 255 characters") {
+		t.Errorf("a phrase of 256 characters: exit %d, %s", code, out)
+	}
 	if code, _, stderr := zhijian(t, "", "rules", "check", filepath.Join("..", "..", "rules", "packs")); code != 0 {
 		t.Errorf("shipped packs do not check: %s", stderr)
 	}

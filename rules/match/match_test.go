@@ -106,8 +106,11 @@ func FuzzFind(f *testing.F) {
 			return
 		}
 		m, err := Compile([]string{p}, 1)
-		if err != nil {
-			t.Fatal(err)
+		if long := utf8.RuneCountInString(p) > MaxRunes; long || err != nil {
+			if !long || err == nil {
+				t.Fatalf("%d code points: error %v", utf8.RuneCountInString(p), err)
+			}
+			return
 		}
 		var tx Text
 		Normalize(&tx, text)
@@ -131,7 +134,7 @@ func FuzzFind(f *testing.F) {
 func fuzzPhrases(list string) []string {
 	var phrases []string
 	for _, p := range strings.Split(list, "|") {
-		if n := NormalizeString(p); n != "" && len(phrases) < 8 {
+		if n := NormalizeString(p); n != "" && utf8.RuneCountInString(n) <= MaxRunes && len(phrases) < 8 {
 			phrases = append(phrases, n)
 		}
 	}

@@ -23,7 +23,9 @@ type Match struct {
 // shallow ones, where scanning spends its time, come first: they have
 // full rows of next states (dense), as many as fit in maxDense entries. A
 // deeper state, if any, has its children and its failure link (sparse).
-// Single code points that need no word boundary (units) are found by
+// A state goes by its code: a dense state's is where its row begins, so
+// a step is one addition and one load; a sparse state's, len(dense) and
+// on. Single code points that need no word boundary (units) are found by
 // their class, without a state: a row's entry for a unit's class is
 // flagged.
 type Matcher struct {
@@ -37,20 +39,27 @@ type Matcher struct {
 	bmp    [256]*[256]uint16
 	astral map[rune]uint16
 	// han is the class of the code points U+3000-U+9FFF by their UTF-8
-	// bytes E3-E9 xx yy: han[(E3-E9 - 0xE3)<<12 | xx&0x3f<<6 | yy&0x3f],
-	// notHan for those not Han (see isHan).
-	han    *[7 << 12]uint16
+	// bytes E3-E9 xx yy: han[(E3-E9 - 0xE3)<<16 | yy<<8 | xx], as two
+	// bytes load in little-endian order. It is
+	// notHan for those not Han (see isHan), for xx yy that are not
+	// continuation bytes and for the indexes past E9, which make the
+	// table's size a power of two: a scanner looks up three bytes with no
+	// other test than that of the first.
+	han    *[hanSize]uint16
 	nclass int
 	// unitOf[c] is the unit (see units) of class c, -1 for none.
 	unitOf []int32
 
-	// dense[s*nclass+c] is the next state of state s < nDense on class c,
-	// with outFlag set when that state ends at least one phrase and
-	// unitFlag when c is a unit's.
+	// dense[code+c] is the code of the next state of a dense state on
+	// class c, with outFlag set when that state ends at least one phrase
+	// and unitFlag when c is a unit's.
 	dense  []uint32
-	nDense uint32
-	// Sparse states s >= nDense: their children kids[kidStart[s-nDense]:
-	// kidStart[s-nDense+1]] (flagged as in dense), then fail[s].
+	nDense uint32 // dense states: 0 to nDense-1
+	// recip is 2^40/nclass, rounded up: a dense state is its code*recip>>40.
+	recip uint64
+	// Sparse state s >= nDense: its children kids[kidStart[s-nDense]:
+	// kidStart[s-nDense+1]] (flagged as in dense), then fail[s-nDense],
+	// codes both.
 	kidStart []uint32
 	kids     []kid
 	fail     []uint32
@@ -58,7 +67,6 @@ type Matcher struct {
 	// outList[outStart[s]:outStart[s+1]] are the phrases state s ends.
 	outStart []uint32
 	outList  []out
-	maxRunes int // the longest phrase, in code points
 
 	// The phrases looked for in the original text (see Options):
 	// origASCII[b] is 1 + the phrase of byte b, 0 for none.
@@ -91,6 +99,9 @@ const (
 	unitFlag = 1 << 30
 	flags    = outFlag | unitFlag
 )
+
+// MaxRunes is the longest phrase a Matcher takes, in code points.
+const MaxRunes = 255
 
 // maxDense bounds the dense rows, in entries (4 bytes each).
 const maxDense = 1 << 20
@@ -134,6 +145,9 @@ func compile(phrases []string, o Options, maxDense int) (*Matcher, error) {
 		if !utf8.ValidString(p) {
 			return nil, fmt.Errorf("phrase %q is not valid UTF-8", p)
 		}
+		if utf8.RuneCountInString(p) > MaxRunes {
+			return nil, fmt.Errorf("phrase %q is longer than %d characters", p, MaxRunes)
+		}
 		first, _ := utf8.DecodeRuneInString(p)
 		last, _ := utf8.DecodeLastRuneInString(p)
 		if id < anywhere && isWord(first) {
@@ -148,7 +162,7 @@ func compile(phrases []string, o Options, maxDense int) (*Matcher, error) {
 	}
 	unit := m.units(phrases, anywhere)
 	t := newTrie(m, phrases, unit)
-	if len(t.nodes) >= unitFlag {
+	if len(t.nodes)+maxDense+m.nclass >= unitFlag {
 		return nil, fmt.Errorf("%d phrases make an automaton too large", len(phrases))
 	}
 	t.link()
@@ -242,11 +256,13 @@ func (m *Matcher) classes(phrases []string) bool {
 		}
 		m.bmp[r>>8][r&0xff] = c
 	}
-	m.han = new([7 << 12]uint16)
+	m.han = new([hanSize]uint16)
+	for i := range m.han {
+		m.han[i] = notHan
+	}
 	for r := rune(0x3000); r <= 0x9fff; r++ {
-		i := (r>>12-3)<<12 | r&0xfff
-		if m.han[i] = m.class(r); !isHan(r) {
-			m.han[i] = notHan
+		if isHan(r) {
+			m.han[(r>>12-3)<<16|(r&0x3f|0x80)<<8|(r>>6&0x3f|0x80)] = m.class(r)
 		}
 	}
 	return true
@@ -254,6 +270,9 @@ func (m *Matcher) classes(phrases []string) bool {
 
 // notHan is the class in Matcher.han of a code point not Han.
 const notHan = 1<<16 - 1
+
+// hanSize is the size of Matcher.han.
+const hanSize = 8 << 16
 
 // class returns the class of r (0: in no phrase).
 func (m *Matcher) class(r rune) uint16 {
@@ -360,23 +379,25 @@ func (m *Matcher) build(t *trie, maxDense int) {
 	}
 	m.nDense = uint32(min(n, max(maxDense/nc, 1)))
 	m.dense = make([]uint32, int(m.nDense)*nc)
-	m.fail = make([]uint32, n)
+	m.recip = (1<<40 + uint64(nc) - 1) / uint64(nc)
+	for i := range id {
+		id[i] = m.code(id[i])
+	}
+	m.fail = make([]uint32, n-int(m.nDense))
 	m.outStart = make([]uint32, 0, n+1)
 	m.kidStart = []uint32{0}
 	for i, s := range t.order {
 		node := &t.nodes[s]
-		m.fail[i] = id[node.fail]
 		m.outStart = append(m.outStart, uint32(len(m.outList)))
 		for _, p := range node.out {
 			runes := utf8.RuneCountInString(m.phrases[p])
-			m.maxRunes = max(m.maxRunes, runes)
 			m.outList = append(m.outList, out{phrase: p, len: int32(len(m.phrases[p])), runes: int32(runes), bounded: m.bounded[p]})
 		}
 		if uint32(i) < m.nDense {
 			// The failure state's row is complete: it is shallower.
 			row := m.dense[i*nc : (i+1)*nc]
 			if i > 0 {
-				copy(row, m.dense[int(m.fail[i])*nc:][:nc])
+				copy(row, m.dense[id[node.fail]:][:nc])
 			}
 			for c, nx := range node.next {
 				row[c] = flagged(nx)
@@ -390,31 +411,54 @@ func (m *Matcher) build(t *trie, maxDense int) {
 			m.kids = append(m.kids, kid{class: c, next: flagged(node.next[c])})
 		}
 		m.kidStart = append(m.kidStart, uint32(len(m.kids)))
+		m.fail[i-int(m.nDense)] = id[node.fail]
 	}
 	m.outStart = append(m.outStart, uint32(len(m.outList)))
 }
 
-// next is the state after s on class c, flagged.
-func (m *Matcher) next(s uint32, c uint16) uint32 {
-	for s >= m.nDense {
-		i := s - m.nDense
+// code returns the code of state s.
+func (m *Matcher) code(s uint32) uint32 {
+	if s < m.nDense {
+		return s * uint32(m.nclass)
+	}
+	return uint32(len(m.dense)) + s - m.nDense
+}
+
+// state returns the state of code.
+func (m *Matcher) state(code uint32) uint32 {
+	if int(code) < len(m.dense) {
+		return uint32(uint64(code) * m.recip >> 40)
+	}
+	return code - uint32(len(m.dense)) + m.nDense
+}
+
+// next is the code of the state after code on class c, flagged.
+func (m *Matcher) next(code uint32, c uint16) uint32 {
+	for int(code) >= len(m.dense) {
+		i := code - uint32(len(m.dense))
 		for _, k := range m.kids[m.kidStart[i]:m.kidStart[i+1]] {
 			if k.class == c {
 				return k.next
 			}
 		}
-		s = m.fail[s]
+		code = m.fail[i]
 	}
-	return m.dense[int(s)*m.nclass+int(c)]
+	return m.dense[int(code)+int(c)]
 }
 
-// sparse is the step from a sparse state s on class c, flagged as the
-// dense rows are. It is kept out of the scanning loops, which rarely
+// outs returns the phrases that the state of code ends.
+func (m *Matcher) outs(code uint32) []out {
+	s := m.state(code)
+	return m.outList[m.outStart[s]:m.outStart[s+1]]
+}
+
+// sparse is the step from a sparse state's code on class c, flagged as
+// the dense rows are. It is kept out of the scanning loops, which rarely
 // call it: in line, it would take registers they need.
 //
 //go:noinline
-func (m *Matcher) sparse(s uint32, c uint16) uint32 {
-	s = m.next(s, c)
+func (m *Matcher) sparse(code uint32, c uint16) uint32 {
+	s := m.next(code, c)
 	if m.unitOf[c] >= 0 {
 		s |= unitFlag
 	}
@@ -446,7 +490,7 @@ func (m *Matcher) Count(text []byte) int {
 	var c cursor
 	n := 0
 	for m.advance(text, &c) {
-		n += int(m.outStart[c.s+1] - m.outStart[c.s])
+		n += len(m.outs(c.s))
 		if m.unitOf[c.class] >= 0 {
 			n++
 		}
@@ -454,7 +498,7 @@ func (m *Matcher) Count(text []byte) int {
 	return n
 }
 
-// cursor is where the automaton is in a text: state s after text[:i],
+// cursor is where the automaton is in a text: the state of code s after text[:i],
 // whose last code point, of class class, is width bytes.
 type cursor struct {
 	s        uint32
@@ -482,8 +526,8 @@ func (m *Matcher) advance(text []byte, c *cursor) bool {
 		} else {
 			class, i = m.classAt(text, i)
 		}
-		if s < m.nDense {
-			s = m.dense[int(s)*m.nclass+int(class)]
+		if j := int(s) + int(class); j < len(m.dense) {
+			s = m.dense[j]
 		} else {
 			s = m.next(s, class)
 		}
@@ -508,7 +552,7 @@ func (m *Matcher) classAt(text []byte, i int) (uint16, int) {
 }
 
 func (m *Matcher) emit(text []byte, s uint32, end int32, dst []Match) []Match {
-	for _, o := range m.outList[m.outStart[s]:m.outStart[s+1]] {
+	for _, o := range m.outs(s) {
 		start := end - o.len
 		if o.bounded&1 != 0 && start > 0 {
 			if r, _ := utf8.DecodeLastRune(text[:start]); isWord(r) {

@@ -22,12 +22,11 @@ type Hit struct {
 type Scanner struct {
 	m *Matcher
 	n int32 // code points written so far
-	// ring holds the last len(ring) code points written, code point k at
-	// ring[k&mask]: more than the longest phrase. Each is where in the
-	// original it came from, with wordBit set for a letter or digit of a
-	// space-separated language.
-	ring []int32
-	mask int32
+	// ring holds the last 256 code points written, code point k at
+	// ring[uint8(k)]: more than the longest phrase (see MaxRunes). Each is
+	// where in the original it came from, with wordBit set for a letter or
+	// digit of a space-separated language.
+	ring [256]int32
 	// pending are the matches that end at the last code point, waiting
 	// for the next one: a phrase that ends a word must not be followed by
 	// a letter or digit.
@@ -61,10 +60,6 @@ type pendingHit struct {
 // reports whether text is valid UTF-8.
 func (sc *Scanner) Scan(m *Matcher, text string, dst []Hit) ([]Hit, bool) {
 	sc.m, sc.n, sc.hits = m, 0, dst
-	if size := ringSize(m.maxRunes + 1); len(sc.ring) < size {
-		sc.ring = make([]int32, size)
-	}
-	sc.mask = int32(len(sc.ring) - 1)
 	sc.pending = sc.pending[:0]
 	w := &sc.w // reset field by field: no write barriers
 	w.norm, w.orig = w.norm[:0], w.orig[:0]
@@ -82,8 +77,8 @@ func (sc *Scanner) Scan(m *Matcher, text string, dst []Hit) ([]Hit, bool) {
 // through the writer and step.
 func (sc *Scanner) scan(s string) {
 	w, m := &sc.w, sc.m
-	dense, nclass, nDense := m.dense, m.nclass, m.nDense
-	ring, mask := sc.ring, sc.mask
+	dense := m.dense
+	ring := &sc.ring
 	origHan := m.origHan
 	pendingSpace, started, lastCJK := false, false, false
 	k := sc.n
@@ -151,10 +146,10 @@ func (sc *Scanner) scan(s string) {
 		if len(sc.pending) > 0 {
 			sc.flush(word)
 		}
-		ring[k&mask] = ringEntry(idx, word)
+		ring[uint8(k)] = ringEntry(idx, word)
 		c := m.class(r)
-		if state < nDense {
-			state = dense[int(state)*nclass+int(c)]
+		if j := int(state) + int(c); j < len(dense) {
+			state = dense[j]
 		} else {
 			state = m.sparse(state, c)
 		}
@@ -170,24 +165,24 @@ func (sc *Scanner) scan(s string) {
 // Chinese text, from state, k code points written so far, and returns
 // where the run ends, the count and the state.
 func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint32) {
-	dense, nclass, nDense := sc.m.dense, sc.m.nclass, sc.m.nDense
-	ring := sc.ring
 	if len(sc.pending) > 0 {
 		sc.flush(false) // none comes of a Han character: it is no word
 	}
-	han := sc.m.han
-	for i+3 <= len(s) {
-		t := s[i : i+3]
-		if t[0]-0xe3 > 0xe9-0xe3 || (uint16(t[1])<<8|uint16(t[2]))&0xc0c0 != 0x8080 {
+	dense, han := sc.m.dense, sc.m.han
+	_ = han[0]
+	run := s[i:]
+	for len(run) >= 3 {
+		lead := run[0] - 0xe3
+		if lead > 0xe9-0xe3 {
 			break
 		}
-		c := han[int(t[0]-0xe3)<<12|int(t[1]&0x3f)<<6|int(t[2]&0x3f)]
+		c := han[(int(lead)<<16|int(run[1])|int(run[2])<<8)&(hanSize-1)]
 		if c == notHan {
 			break
 		}
-		ring[int(k)&(len(ring)-1)] = int32(i)
-		if state < nDense {
-			state = dense[int(state)*nclass+int(c)]
+		sc.ring[uint8(k)] = int32(len(s) - len(run))
+		if x := int(state) + int(c); x < len(dense) {
+			state = dense[x]
 		} else {
 			state = sc.m.sparse(state, c)
 		}
@@ -195,9 +190,9 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 			state = sc.report(state, c, k)
 		}
 		k++
-		i += 3
+		run = run[3:]
 	}
-	return i, k, state
+	return len(s) - len(run), k, state
 }
 
 // sep reads CJK or full-width punctuation r, a separator, at idx.
@@ -256,15 +251,6 @@ func (sc *Scanner) other(r rune, idx int32) {
 	}
 }
 
-// ringSize returns the power of two at least n.
-func ringSize(n int) int {
-	size := 8
-	for size < n {
-		size *= 2
-	}
-	return size
-}
-
 // step runs the automaton, in state s, on r, which came from the code
 // point at idx, and returns the next state.
 func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
@@ -274,11 +260,11 @@ func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
 	}
 	k := sc.n
 	sc.n++
-	sc.ring[k&sc.mask] = ringEntry(idx, word)
+	sc.ring[uint8(k)] = ringEntry(idx, word)
 	m := sc.m
 	c := m.class(r)
-	if s < m.nDense {
-		s = m.dense[int(s)*m.nclass+int(c)]
+	if j := int(s) + int(c); j < len(m.dense) {
+		s = m.dense[j]
 	} else {
 		s = m.sparse(s, c)
 	}
@@ -292,13 +278,13 @@ func (sc *Scanner) step(s uint32, r rune, idx int32) uint32 {
 // the next code point is known.
 func (sc *Scanner) found(s uint32, k int32) {
 	m := sc.m
-	last := sc.ring[k&sc.mask] &^ wordBit
-	for _, o := range m.outList[m.outStart[s]:m.outStart[s+1]] {
+	last := sc.ring[uint8(k)] &^ wordBit
+	for _, o := range m.outs(s) {
 		start := k + 1 - o.runes
-		if o.bounded&1 != 0 && start > 0 && sc.ring[(start-1)&sc.mask] < 0 {
+		if o.bounded&1 != 0 && start > 0 && sc.ring[uint8(start-1)] < 0 {
 			continue
 		}
-		h := Hit{Phrase: o.phrase, NStart: start, NEnd: k + 1, Start: sc.ring[start&sc.mask] &^ wordBit, Last: last}
+		h := Hit{Phrase: o.phrase, NStart: start, NEnd: k + 1, Start: sc.ring[uint8(start)] &^ wordBit, Last: last}
 		if o.bounded&2 == 0 && len(sc.pending) == 0 {
 			sc.hits = append(sc.hits, h) // no check to wait for, none before it waiting
 			continue
@@ -310,7 +296,7 @@ func (sc *Scanner) found(s uint32, k int32) {
 // unit reports unit u (see Matcher.units), code point k, after the
 // phrases that end there.
 func (sc *Scanner) unit(u, k int32) {
-	idx := sc.ring[k&sc.mask] &^ wordBit
+	idx := sc.ring[uint8(k)] &^ wordBit
 	h := Hit{Phrase: u, NStart: k, NEnd: k + 1, Start: idx, Last: idx}
 	if len(sc.pending) > 0 {
 		sc.pending = append(sc.pending, pendingHit{Hit: h})
