@@ -234,6 +234,15 @@ func (s *state) textMatches(n int) []int32 {
 
 // regexFind returns the matches of r in turn i.
 func (s *state) regexFind(r *regex, i int) [][2]int {
+	if r.prog != nil && r.prog.atStart && r.prog.oneRune != nil {
+		// One character at the start ('(?s)^.' for any turn, say): no
+		// search to prepare.
+		if c, w := runeAt(s.in.Turns[i].Text, 0); r.prog.oneRune.has(c) {
+			s.locs = append(s.locs[:0], [2]int{0, w})
+			return s.locs
+		}
+		return nil
+	}
 	w := s.litWords
 	present := bitset(s.litPresent[i*w : (i+1)*w])
 	if !r.mayBeIn(present) {
