@@ -289,6 +289,11 @@ func runeSet(in *syntax.Inst) charSet {
 			pairs = in.Rune
 		}
 	}
+	return pairSet(pairs)
+}
+
+// pairSet returns the set of the characters of lo, hi pairs.
+func pairSet(pairs []rune) charSet {
 	var cs charSet
 	for i := 0; i+1 < len(pairs); i += 2 {
 		lo, hi := pairs[i], pairs[i+1]
@@ -299,6 +304,7 @@ func runeSet(in *syntax.Inst) charSet {
 			cs.ranges = append(cs.ranges, max(lo, utf8.RuneSelf), hi)
 		}
 	}
+	cs.ranges = slices.Clip(cs.ranges)
 	sortPairs(cs.ranges)
 	return cs
 }

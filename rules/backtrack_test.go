@@ -20,12 +20,14 @@ func TestBacktrackerAgreesWithRegexp(t *testing.T) {
 		`[0-9一二三四五六七八九十两]+\s*个?\s*(工作日|小时|天)\s*(之内|以内|内)`,
 		`[A-Za-z]{2,3}[0-9]{9,15}|[0-9]{12,15}`, `\b1[3-9][0-9]{9}\b`, `(?s)^.`, `[？?吗呢]|[0-9]{4,}`,
 		`\x{FFFD}`, `[\x{FFFD}a]+`, `(?i)ǅ`, `[^\n]+$`, `a{2,}?b`, `(?U)a+`, `\A\z`, `(?:^|[^0-9])1`,
+		// Leading runs skipped after a failed start (see leadRuns).
+		`a+b|b+c`, `[0-9]{2,}元|[a-z]+\b`, `a*b`, `aa+a?c`, `中+([a中]|[ab]+)?\B|[ab]+`, `(a+)c|a`,
 	}
 	texts := []string{
 		"", "a", "aab abc abcd", "foo food xfoo foo_bar foo.", "Kk\u212a straSSE STRASSE ß", "a\nb\nab\n",
 		"我们24小时之内回复，3个工作日内，一天内到", "单号SF1402387765120，ＳＦ123456789，999999999999",
 		"call 13812345678 or x13812345678", "\xff\xfea\xe4\xb8\xad\xe4b", "ǄǅǆDž", "bbb aaab aab", "请问在哪？好吗",
-		"shit SH1T fuuuck fuckers", "\u00a0 \t中文", "aaa",
+		"shit SH1T fuuuck fuckers", "\u00a0 \t中文", "aaa", "aaabbbc aac aaaac 12元3元", "\xffb\xff\n中\xff中b",
 	}
 	var bt backtracker
 	for _, expr := range patterns {

@@ -163,6 +163,110 @@ func prefixes(re *syntax.Regexp) ([]string, bool) {
 	return nil, false
 }
 
+// leadRuns returns, as lo, hi pairs, classes of characters C such that
+// when no match of re begins at a character of C, none begins at the
+// characters of C that follow it: re begins with C+, C* or C{n,}, maybe
+// with more single C around them (from a later start, a match reads
+// fewer C before the same rest, which the earlier start reads too), or
+// it is an alternation whose ways begin with pairwise disjoint classes,
+// and C is the leading class of one of them that begins so.
+func leadRuns(re *syntax.Regexp) [][]rune {
+	switch re.Op {
+	case syntax.OpCapture:
+		return leadRuns(re.Sub[0])
+	case syntax.OpAlternate:
+		var all [][]rune
+		var firsts []rune
+		for _, sub := range re.Sub {
+			f, ok := firstClass(sub)
+			if !ok || classesMeet(firsts, f) {
+				return nil
+			}
+			firsts = append(firsts, f...)
+			all = append(all, leadRuns(sub)...)
+		}
+		return all
+	}
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	var class []rune
+	unbounded := false
+	for _, sub := range subs {
+		c, more, ok := classItem(sub)
+		if !ok || class != nil && !slices.Equal(c, class) {
+			break
+		}
+		class, unbounded = c, unbounded || more
+	}
+	if !unbounded {
+		return nil
+	}
+	return [][]rune{class}
+}
+
+// classItem reports whether re reads characters of one class, the class
+// (lo, hi pairs) and whether it reads any number of them.
+func classItem(re *syntax.Regexp) (class []rune, unbounded, ok bool) {
+	switch re.Op {
+	case syntax.OpCharClass:
+		return re.Rune, false, true
+	case syntax.OpLiteral:
+		if len(re.Rune) == 1 && re.Flags&syntax.FoldCase == 0 {
+			return []rune{re.Rune[0], re.Rune[0]}, false, true
+		}
+	case syntax.OpCapture:
+		return classItem(re.Sub[0])
+	case syntax.OpPlus, syntax.OpStar:
+		c, _, ok := classItem(re.Sub[0])
+		return c, true, ok
+	case syntax.OpRepeat:
+		if c, _, ok := classItem(re.Sub[0]); ok && re.Max < 0 {
+			return c, true, true
+		}
+	}
+	return nil, false, false
+}
+
+// firstClass returns the class (lo, hi pairs) of the first character of
+// every match of re, when it can tell.
+func firstClass(re *syntax.Regexp) ([]rune, bool) {
+	switch re.Op {
+	case syntax.OpCharClass, syntax.OpLiteral:
+		if c, _, ok := classItem(re); ok {
+			return c, true
+		}
+		if re.Op == syntax.OpLiteral && len(re.Rune) > 0 && re.Flags&syntax.FoldCase == 0 {
+			return []rune{re.Rune[0], re.Rune[0]}, true
+		}
+	case syntax.OpCapture, syntax.OpPlus:
+		return firstClass(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return firstClass(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return firstClass(re.Sub[0])
+		}
+	}
+	return nil, false
+}
+
+// classesMeet reports whether two classes (lo, hi pairs) share a
+// character.
+func classesMeet(a, b []rune) bool {
+	for i := 0; i+1 < len(a); i += 2 {
+		for j := 0; j+1 < len(b); j += 2 {
+			if a[i] <= b[j+1] && b[j] <= a[i+1] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // isAssertion reports whether re is a zero-width assertion (^, $, \b...).
 func isAssertion(re *syntax.Regexp) bool {
 	switch re.Op {

@@ -23,7 +23,10 @@ import (
 //     out the turns without;
 //   - starts, literals with which every match must begin: a search tries
 //     only the places where one of them occurs, instead of every position
-//     of the text.
+//     of the text;
+//   - skip, classes of characters a match may begin with a run of (\d+
+//     then a unit, say): when no match begins at a character of the run,
+//     none begins later in it, so a search tries a run of digits once.
 //
 // This keeps unanchored alternations, the usual shape of a pack's regexes,
 // cheap on the many turns they do not concern.
@@ -39,6 +42,7 @@ type regex struct {
 	needs  [][]*litSet
 	run    *asciiRun // nil, or a run of characters every match holds
 	starts *litSet   // nil: matches may begin anywhere
+	skip   []charSet // the classes of leading runs (see leadRuns)
 }
 
 // litSet is a set of literals. Unattached, it finds them in the original
@@ -72,6 +76,9 @@ func newRegex(re *regexp.Regexp) *regex {
 	}
 	if a, ok := run(tree); ok && a.n >= 2 {
 		r.run = &a
+	}
+	for _, pairs := range leadRuns(tree) {
+		r.skip = append(r.skip, pairSet(pairs))
 	}
 	if r.prog == nil || r.prog.atStart {
 		return r // one try at position 0 needs no starts
@@ -321,7 +328,7 @@ func (r *regex) findAll(b *backtracker, s string, cands []int32, dst [][2]int) [
 func (r *regex) search(b *backtracker, s string, pos int, cands []int32, next *int) (start, end int, ok bool) {
 	b.reset(r.prog, s, pos)
 	first := r.prog.first
-	for at := pos; at <= len(s); at += max(runeWidth(s, at), 1) {
+	for at := pos; at <= len(s); at = r.next(s, at) {
 		if r.starts != nil {
 			if at = r.nextStart(s, at, cands, next); at < 0 {
 				break
@@ -344,6 +351,27 @@ func (r *regex) search(b *backtracker, s string, pos int, cands []int32, next *i
 		}
 	}
 	return 0, 0, false
+}
+
+// next returns the position to try after at, where no match begins: the
+// next character's, or the end of the run at at of one of the skip
+// classes.
+func (r *regex) next(s string, at int) int {
+	if at == len(s) {
+		return at + 1
+	}
+	c, w := runeAt(s, at)
+	for i := range r.skip {
+		if class := &r.skip[i]; class.has(c) {
+			for at += w; at < len(s); at += w {
+				if c, w = runeAt(s, at); !class.has(c) {
+					break
+				}
+			}
+			return at
+		}
+	}
+	return at + w
 }
 
 // nextStart returns the first position at or after at where a start
