@@ -162,10 +162,18 @@ func SpeechUnits(s string) int { return speechUnits(s, math.MaxInt) }
 // speechUnits counts the speech units of s, stopping at limit.
 func speechUnits(s string, limit int) int {
 	n, inWord := 0, false
-	for _, r := range s {
-		if n >= limit {
-			break
+	for i := 0; i < len(s) && n < limit; {
+		// The common Han characters, U+4E00-U+9FFF, all Han: E4-E9 and two
+		// continuation bytes, most of a Chinese text, counted in line.
+		if b := s[i]; b-0xe4 <= 0xe9-0xe4 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			(b != 0xe4 || s[i+1] >= 0xb8) {
+			n++
+			inWord = false
+			i += 3
+			continue
 		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		i += w
 		switch {
 		case 0x4E00 <= r && r <= 0x9FFF: // the common Han characters, all Han
 			n++

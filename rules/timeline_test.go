@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/zhijian-qa/zhijian/schemas"
 )
@@ -35,6 +37,41 @@ func TestMeasuredAudioWithoutTranscript(t *testing.T) {
 		}
 		if verdicts[schemas.NotEvaluated] == 0 || verdicts[schemas.Fail] == 0 {
 			t.Errorf("%s: verdicts %v, want some failed on audio and some not evaluated", p.Pack.Meta.ID, verdicts)
+		}
+	}
+}
+
+// speechUnitsByRune is speechUnits rune by rune, as the definition reads.
+func speechUnitsByRune(s string) int {
+	n, inWord := 0, false
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) && r >= 0x2E80:
+			n++
+			inWord = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'':
+			if !inWord {
+				n++
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return n
+}
+
+func TestSpeechUnitsCountsCharactersAndWords(t *testing.T) {
+	pieces := []string{"您好", "请问", "ok", "don't", " ", "，", "。", "12", "\xff", "\xe4\xb8", "\u4dff", "\u4e00",
+		"\u9fff", "\ua000", "カタ", "한국", "é", "\u3000", "!", "中\xe4\xb8\xad"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var s string
+		for range rng.IntN(8) {
+			s += pieces[rng.IntN(len(pieces))]
+		}
+		if got, want := SpeechUnits(s), speechUnitsByRune(s); got != want {
+			t.Fatalf("SpeechUnits(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

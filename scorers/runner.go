@@ -129,10 +129,11 @@ func (r *Runner) place(dst, findings []schemas.Finding) {
 
 // spread moves findings, in place, to their positions in the card's
 // order, leaving the items without one zero, if the findings are some of
-// the card's items in its order and have the capacity for all of them;
-// it reports whether it did.
+// the card's items in its order and have the capacity for all of them
+// (and the card has at most 256 items); it reports whether it did.
 func (r *Runner) spread(findings []schemas.Finding) bool {
-	if cap(findings) < r.items {
+	var at [256]uint8 // the position of each finding
+	if cap(findings) < r.items || r.items > len(at) {
 		return false
 	}
 	j := 0
@@ -143,21 +144,20 @@ func (r *Runner) spread(findings []schemas.Finding) bool {
 		if j == len(r.ids) {
 			return false
 		}
+		at[k] = uint8(j)
 		j++
 	}
 	all := findings[:r.items]
-	j = r.items - 1
-	for k := len(findings) - 1; k >= 0; k-- { // k <= j: nothing is overwritten before it is moved
-		for r.ids[j] != all[k].Item {
-			all[j] = schemas.Finding{}
-			j--
-		}
+	next := r.items // the first position laid out
+	for k := len(findings) - 1; k >= 0; k-- { // k <= at[k]: nothing is overwritten before it is moved
+		j := int(at[k])
+		clear(all[j+1 : next])
 		if j != k {
 			all[j] = all[k]
 		}
-		j--
+		next = j
 	}
-	clear(all[:j+1])
+	clear(all[:next])
 	return true
 }
 
