@@ -148,7 +148,7 @@ func (r *Runner) spread(findings []schemas.Finding) bool {
 		j++
 	}
 	all := findings[:r.items]
-	next := r.items // the first position laid out
+	next := r.items                           // the first position laid out
 	for k := len(findings) - 1; k >= 0; k-- { // k <= at[k]: nothing is overwritten before it is moved
 		j := int(at[k])
 		clear(all[j+1 : next])
