@@ -148,8 +148,10 @@ func (r *Runner) spread(findings []schemas.Finding) bool {
 		j++
 	}
 	all := findings[:r.items]
-	next := r.items                           // the first position laid out
-	for k := len(findings) - 1; k >= 0; k-- { // k <= at[k]: nothing is overwritten before it is moved
+	// From the last, as k <= at[k]: nothing is overwritten before it is
+	// moved. next is the first position laid out.
+	next := r.items
+	for k := len(findings) - 1; k >= 0; k-- {
 		j := int(at[k])
 		clear(all[j+1 : next])
 		if j != k {
