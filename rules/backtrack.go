@@ -57,10 +57,28 @@ type btInst struct {
 }
 
 // charSet is a set of characters: a bit set for ASCII, sorted lo, hi pairs
-// for the others.
+// for the others. Bit r%64 of spread is set for every character r of the
+// pairs, so that most characters not in a small set (a few Chinese
+// characters, say) are told apart at once.
 type charSet struct {
 	ascii  [2]uint64
 	ranges []rune
+	spread uint64
+}
+
+// newCharSet returns the set of ascii's characters and of ranges'.
+func newCharSet(ascii [2]uint64, ranges []rune) charSet {
+	cs := charSet{ascii: ascii, ranges: ranges}
+	for i := 0; i+1 < len(ranges); i += 2 {
+		if ranges[i+1]-ranges[i] >= 63 {
+			cs.spread = ^uint64(0)
+			break
+		}
+		for r := ranges[i]; r <= ranges[i+1]; r++ {
+			cs.spread |= 1 << (r & 63)
+		}
+	}
+	return cs
 }
 
 const (
@@ -126,8 +144,9 @@ func compileProgram(expr string) *program {
 	case x.op == opRune:
 		p.first = &x.runes
 	case x.op == opAlt && x.outGuard && x.argGuard:
-		p.first = &charSet{ascii: [2]uint64{x.runes.ascii[0] | x.argRunes.ascii[0], x.runes.ascii[1] | x.argRunes.ascii[1]},
-			ranges: mergePairs(append(slices.Clone(x.runes.ranges), x.argRunes.ranges...))}
+		first := newCharSet([2]uint64{x.runes.ascii[0] | x.argRunes.ascii[0], x.runes.ascii[1] | x.argRunes.ascii[1]},
+			mergePairs(append(slices.Clone(x.runes.ranges), x.argRunes.ranges...)))
+		p.first = &first
 	}
 	return p
 }
@@ -250,7 +269,7 @@ func (p *program) firsts(pc uint32) (charSet, bool) {
 	if len(ranges) > 2*maxGuardRanges {
 		ranges = []rune{utf8.RuneSelf, unicode.MaxRune}
 	}
-	return charSet{ascii: ascii, ranges: ranges}, true
+	return newCharSet(ascii, ranges), true
 }
 
 // mergePairs sorts lo, hi pairs and joins those that overlap or touch.
@@ -294,19 +313,20 @@ func runeSet(in *syntax.Inst) charSet {
 
 // pairSet returns the set of the characters of lo, hi pairs.
 func pairSet(pairs []rune) charSet {
-	var cs charSet
+	var ascii [2]uint64
+	var ranges []rune
 	for i := 0; i+1 < len(pairs); i += 2 {
 		lo, hi := pairs[i], pairs[i+1]
 		for r := lo; r <= hi && r < utf8.RuneSelf; r++ {
-			cs.ascii[r/64] |= 1 << (r % 64)
+			ascii[r/64] |= 1 << (r % 64)
 		}
 		if hi >= utf8.RuneSelf {
-			cs.ranges = append(cs.ranges, max(lo, utf8.RuneSelf), hi)
+			ranges = append(ranges, max(lo, utf8.RuneSelf), hi)
 		}
 	}
-	cs.ranges = slices.Clip(cs.ranges)
-	sortPairs(cs.ranges)
-	return cs
+	ranges = slices.Clip(ranges)
+	sortPairs(ranges)
+	return newCharSet(ascii, ranges)
 }
 
 // sortPairs sorts lo, hi pairs by lo (a few, from one instruction).
@@ -323,12 +343,9 @@ func (cs *charSet) hasASCII(r rune) bool {
 	return cs.ascii[r>>6&1]>>(r&63)&1 != 0
 }
 
-// holds is has, with ASCII tested in line.
-func (cs *charSet) holds(r rune) bool {
-	if uint32(r) < utf8.RuneSelf {
-		return cs.hasASCII(r)
-	}
-	return cs.has(r)
+// hasWide is has for r not in ASCII, with the test of spread in line.
+func (cs *charSet) hasWide(r rune) bool {
+	return cs.spread>>(uint32(r)&63)&1 != 0 && cs.inRanges(r)
 }
 
 // has reports whether r is in the set; -1, the end of the text, never is.
@@ -336,6 +353,11 @@ func (cs *charSet) has(r rune) bool {
 	if uint32(r) < utf8.RuneSelf {
 		return cs.hasASCII(r)
 	}
+	return cs.hasWide(r)
+}
+
+// inRanges reports whether r, not ASCII, is in the set.
+func (cs *charSet) inRanges(r rune) bool {
 	rs := cs.ranges
 	if len(rs) <= 8 {
 		for i := 0; i < len(rs); i += 2 {
@@ -453,7 +475,7 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 							at = pos
 							r, w = runeAt(s, pos)
 						}
-						if !body.runes.holds(r) {
+						if !body.runes.has(r) {
 							break
 						}
 						if !end && body.check {
@@ -472,7 +494,7 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 						b.jobs, b.used = jobs, used
 						return pos, true
 					}
-					if !x.argRunes.holds(r) {
+					if !x.argRunes.has(r) {
 						break steps
 					}
 					pc = x.arg
@@ -488,8 +510,8 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 						out = !x.outGuard || x.runes.hasASCII(r)
 						alt = !x.argGuard || x.argRunes.hasASCII(r)
 					} else {
-						out = !x.outGuard || x.runes.has(r)
-						alt = !x.argGuard || x.argRunes.has(r)
+						out = !x.outGuard || x.runes.hasWide(r)
+						alt = !x.argGuard || x.argRunes.hasWide(r)
 					}
 				}
 				switch {
@@ -514,7 +536,7 @@ func (b *backtracker) try(p *program, s string, pos int) (int, bool) {
 					if !x.runes.hasASCII(r) {
 						break steps
 					}
-				} else if !x.runes.has(r) {
+				} else if !x.runes.hasWide(r) {
 					break steps
 				}
 				pos += w
