@@ -184,9 +184,13 @@ func (s *state) evidence(hits []hit) []schemas.Evidence {
 		}
 		e := schemas.Evidence{Turn: int(h.turn), OffsetMS: h.startMS}
 		if h.start >= 0 {
-			e.Start = s.runeIndex(h.turn, h.start)
-			e.End = s.runeIndex(h.turn, h.end)
 			e.Quote = s.in.Turns[h.turn].Text[h.start:h.end]
+			e.Start = s.runeIndex(h.turn, h.start)
+			if s.valid[h.turn] {
+				e.End = e.Start + countValidRunes(e.Quote)
+			} else {
+				e.End = e.Start + utf8.RuneCountInString(e.Quote)
+			}
 		} else {
 			e.DurationMS = h.endMS - h.startMS
 		}
