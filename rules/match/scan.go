@@ -171,16 +171,17 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 	dense, han := sc.m.dense, sc.m.han
 	_ = han[0]
 	run := s[i:]
-	for len(run) >= 3 {
-		lead := run[0] - 0xe3
+	j := 0 // run[j:] is next; the form of the loop spares bounds checks
+	for ; j < len(run)-2; j += 3 {
+		lead := run[j] - 0xe3
 		if lead > 0xe9-0xe3 {
 			break
 		}
-		c := han[(int(lead)<<16|int(run[1])|int(run[2])<<8)&(hanSize-1)]
+		c := han[(int(lead)<<16|int(uint16(run[j+1])|uint16(run[j+2])<<8))&(hanSize-1)]
 		if c == notHan {
 			break
 		}
-		sc.ring[uint8(k)] = int32(len(s) - len(run))
+		sc.ring[uint8(k)] = int32(i + j)
 		if x := int(state) + int(c); x < len(dense) {
 			state = dense[x]
 		} else {
@@ -190,9 +191,8 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 			state = sc.report(state, c, k)
 		}
 		k++
-		run = run[3:]
 	}
-	return len(s) - len(run), k, state
+	return i + j, k, state
 }
 
 // sep reads CJK or full-width punctuation r, a separator, at idx.
