@@ -253,15 +253,18 @@ func (r *regex) limit(text string, tl *turnLits) int {
 // find appends to dst the matches of r in text, where the automaton found
 // tl; cands is scratch space for start positions, returned for reuse.
 //
-// A match contains a literal of each needed set, so it begins at the
-// latest where the last literal of every set begins: no start after that
-// is tried.
+// The run, one scan of the bytes, is tested first. A match contains a
+// literal of each needed set, so it begins at the latest where the last
+// literal of every set begins: no start literal after that is tried.
 func (r *regex) find(b *backtracker, text string, tl *turnLits, cands []int32, dst [][2]int) ([][2]int, []int32) {
-	limit := r.limit(text, tl)
-	if limit < 0 {
+	if r.run != nil && !r.run.in(text) {
 		return dst, cands
 	}
-	if r.run != nil && !r.run.in(text) {
+	limit := len(text)
+	if r.starts != nil {
+		limit = r.limit(text, tl)
+	}
+	if limit < 0 {
 		return dst, cands
 	}
 	if r.starts != nil {
