@@ -73,9 +73,10 @@ type state struct {
 	litLast    []int32
 	litWords   int
 	nlits      int
-	// textList[textFirst[n]:textFirst[n+1]] index the matches that text
-	// node n looks for; textNext is scratch.
-	textFirst, textList, textNext []int32
+	// The matches that text node n looks for, in order: textLinks[i].match
+	// from i = textHead[n] on, through next, to -1.
+	textHead  []int32
+	textLinks []textLink
 
 	named    []outcome
 	namedSet []bool
@@ -200,36 +201,28 @@ func (s *state) matchTurn(i int) {
 var seqWidth = [16]int32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4}
 
 // sortMatches hands every text node the matches of its phrases, in order:
-// a counting sort into textList, by node.
+// a list for each node, made from the last match to the first.
 func (s *state) sortMatches() {
 	p, matches := s.p, s.matches
 	refs, start := p.textRefs, p.textStart
-	first := resize(s.textFirst, p.texts+1)
-	clear(first)
-	for k := range matches {
+	head := resize(s.textHead, p.texts)
+	for n := range head {
+		head[n] = -1
+	}
+	links := s.textLinks[:0]
+	for k := int32(len(matches)) - 1; k >= 0; k-- {
 		id := matches[k].phrase
 		for _, n := range refs[start[id]:start[id+1]] {
-			first[n+1]++
+			links = append(links, textLink{match: k, next: head[n]})
+			head[n] = int32(len(links) - 1)
 		}
 	}
-	for n := 1; n < len(first); n++ {
-		first[n] += first[n-1]
-	}
-	list := resize(s.textList, int(first[p.texts]))
-	next := append(s.textNext[:0], first[:p.texts]...)
-	for k := range matches {
-		id := matches[k].phrase
-		for _, n := range refs[start[id]:start[id+1]] {
-			list[next[n]] = int32(k)
-			next[n]++
-		}
-	}
-	s.textFirst, s.textList, s.textNext = first, list, next
+	s.textHead, s.textLinks = head, links
 }
 
-// textMatches returns the indexes in s.matches of text node n's matches.
-func (s *state) textMatches(n int) []int32 {
-	return s.textList[s.textFirst[n]:s.textFirst[n+1]]
+// textLink is one of a text node's matches, and the place of its next.
+type textLink struct {
+	match, next int32
 }
 
 // regexFind returns the matches of r in turn i.
@@ -403,8 +396,8 @@ func (n *textNode) eval(s *state) outcome {
 		}
 	}
 	start := len(s.arena)
-	for _, k := range s.textMatches(n.id) {
-		m := &s.matches[k]
+	for l := s.textHead[n.id]; l >= 0; l = s.textLinks[l].next {
+		m := &s.matches[s.textLinks[l].match]
 		if !n.scope.admits(s, int(m.turn)) {
 			continue
 		}
