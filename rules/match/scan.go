@@ -114,7 +114,7 @@ func (sc *Scanner) scan(s string) {
 			if (uint16(b1)<<8|uint16(b2))&0xc0c0 != 0x8080 || !isHan(r) {
 				if b == 0xe3 && b1&0xc0 == 0x80 && b2&0xc0 == 0x80 && isCJKPunct(b, b1, b2) {
 					i += 3
-					sc.sep(r, idx, started, &pendingSpace)
+					sc.sep(r, idx, k, started, &pendingSpace)
 					continue
 				}
 				sc.n, w.pendingSpace, w.started, w.lastCJK = k, pendingSpace, started, lastCJK
@@ -133,7 +133,7 @@ func (sc *Scanner) scan(s string) {
 			sc.other(r, idx)
 		case b == 0xef && i+2 < len(s) && s[i+2]&0xc0 == 0x80 && isCJKPunct(b, s[i+1], s[i+2]):
 			// Full-width punctuation.
-			sc.sep(rune(b&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), idx, started, &pendingSpace)
+			sc.sep(rune(b&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), idx, k, started, &pendingSpace)
 			i += 3
 			continue
 		default:
@@ -163,7 +163,9 @@ func (sc *Scanner) scan(s string) {
 
 // han steps through the run of Han characters at s[i], the most of a
 // Chinese text, from state, k code points written so far, and returns
-// where the run ends, the count and the state.
+// where the run ends, the count and the state. CJK punctuation between
+// two Han characters is part of the run: normalization drops it, and the
+// space it would leave is never written before CJK.
 func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint32) {
 	if len(sc.pending) > 0 {
 		sc.flush(false) // none comes of a Han character: it is no word
@@ -174,11 +176,11 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 	j := 0 // run[j:] is next; the form of the loop spares bounds checks
 	for ; j < len(run)-2; j += 3 {
 		lead := run[j] - 0xe3
-		if lead > 0xe9-0xe3 {
-			break
-		}
 		c := han[(int(lead)<<16|int(uint16(run[j+1])|uint16(run[j+2])<<8))&(hanSize-1)]
-		if c == notHan {
+		if lead > 0xe9-0xe3 || c == notHan {
+			if b := run[j]; (b == 0xe3 || b == 0xef) && sc.punctBeforeHan(run[j:], int32(i+j), k) {
+				continue
+			}
 			break
 		}
 		sc.ring[uint8(k)] = int32(i + j)
@@ -195,9 +197,28 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 	return i + j, k, state
 }
 
-// sep reads CJK or full-width punctuation r, a separator, at idx.
-func (sc *Scanner) sep(r rune, idx int32, started bool, pendingSpace *bool) {
+// punctBeforeHan reports whether s begins with CJK punctuation followed
+// by a Han character; if so, it reports the punctuation, at idx, k code
+// points written, if it is looked for in the original text.
+func (sc *Scanner) punctBeforeHan(s string, idx, k int32) bool {
+	if len(s) < 6 || !isCJKPunct(s[0], s[1], s[2]) || s[2]&0xc0 != 0x80 {
+		return false
+	}
+	if lead := s[3] - 0xe3; lead > 0xe9-0xe3 || sc.m.han[(int(lead)<<16|int(uint16(s[4])|uint16(s[5])<<8))&(hanSize-1)] == notHan {
+		return false
+	}
 	if sc.m.origOther != nil {
+		sc.n = k
+		sc.other(rune(s[0]&0x0f)<<12|rune(s[1]&0x3f)<<6|rune(s[2]&0x3f), idx)
+	}
+	return true
+}
+
+// sep reads CJK or full-width punctuation r, a separator, at idx, k code
+// points written.
+func (sc *Scanner) sep(r rune, idx, k int32, started bool, pendingSpace *bool) {
+	if sc.m.origOther != nil {
+		sc.n = k
 		sc.other(r, idx)
 	}
 	*pendingSpace = started
