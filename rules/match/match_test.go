@@ -365,3 +365,33 @@ func TestScanPunctuation(t *testing.T) {
 		}
 	}
 }
+
+// An original code point dropped by normalization has the place in the
+// normalized text where it would be: after the code points before it.
+func TestOriginalsHaveTheirPlace(t *testing.T) {
+	m, err := CompileWith([]string{"好吗", "？", "?"}, Options{Original: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc Scanner
+	for _, c := range []struct {
+		text   string
+		nplace []int32
+	}{
+		{"好？吗？", []int32{1, 2}},
+		{"好吗。？", []int32{2}},
+		{"ab ? c？中", []int32{2, 4}},
+		{"中文？x", []int32{2}},
+	} {
+		hits, _ := sc.Scan(m, c.text, nil)
+		var got []int32
+		for _, h := range hits {
+			if h.Phrase > 0 {
+				got = append(got, h.NStart)
+			}
+		}
+		if !slices.Equal(got, c.nplace) {
+			t.Errorf("%q: original hits at %v, want %v", c.text, got, c.nplace)
+		}
+	}
+}
