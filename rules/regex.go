@@ -272,7 +272,9 @@ func (r *regex) find(b *backtracker, text string, tl *turnLits, cands []int32, d
 		if len(cands) == 0 {
 			return dst, cands
 		}
-		slices.Sort(cands)
+		if !slices.IsSorted(cands) { // found in the order of the text, mostly
+			slices.Sort(cands)
+		}
 		return r.findAll(b, text, cands, dst), cands
 	}
 	return r.findAll(b, text, nil, dst), cands
