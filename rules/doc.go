@@ -36,17 +36,16 @@
 // -benchmem) scores a 20-turn Chinese chat with logistics-zh through the
 // scorer runner; the target is 20,000 interactions/s per core (50 µs/op).
 // Counted by cachegrind (GOGC=off, the difference between 3,000 and 1,000
-// iterations), an interaction takes 271,000 instructions and 21
-// allocations. Nearly a third goes to reading the turns (a Han character
-// is some 45 instructions: its class from one table, one row of the
-// automaton, the ring), a fifth to the regexes (prefilters and the
-// backtracker), a sixth to the conditions and a tenth to handing matches
-// to them; the rest is evidence, TurnMetrics, the runner and the results.
-// On a shared 2-core VM (November 2026) the same build measured from 40
-// to 95 µs/op at different hours; in a slow hour the hypervisor took up
-// to a third of the CPU (the steal column of /proc/stat), and other hours
-// were slow without it. Compare builds in alternation, or by instruction
-// counts.
+// iterations), an interaction takes 234,000 instructions and 20
+// allocations: a quarter to reading the turns (the loop over a run of Han
+// characters, a table lookup and one row of the automaton each, is some
+// 26,000), over a quarter to the regexes (prefilters and the
+// backtracker), a third to the conditions, the matches handed to them and
+// the evidence; the rest is TurnMetrics, the runner and the runtime. On a
+// shared 2-core VM (November 2026) the same build measured from 38 to 65
+// µs/op within an hour, with the hypervisor's steal (in /proc/stat) from
+// none to a tenth of the CPU, and slower hours without it. Compare builds
+// in alternation, or by instruction counts.
 //
 // # Timing
 //

@@ -15,12 +15,15 @@
 // states, where scanning spends its time, have full rows; past a size
 // bound, deeper states keep their children and failure link only.
 // Phrases that begin or end with a Latin letter or digit match whole words
-// only. Single code points that need no word boundary are found by their
-// class alone, without a state.
+// only, and are at most MaxRunes code points. Single code points that
+// need no word boundary are found by their class alone, without a state.
 //
 // Find runs the automaton over a normalized text. A Scanner does both at
 // once: it normalizes a text and feeds each code point straight to the
-// automaton, keeping the last few to place matches and check word
+// automaton, keeping the last 256 to place matches and check word
 // boundaries, with no normalized text in between; it can also report code
-// points of the original text that normalization drops (punctuation).
+// points of the original text that normalization drops (punctuation). A
+// run of Han characters, and the CJK punctuation between them, is read by
+// one tight loop: a Han character's class comes from a table indexed by
+// its three bytes of UTF-8, and its step is one addition and one load.
 package match
