@@ -233,20 +233,17 @@ func classItem(re *syntax.Regexp) (class []rune, unbounded, ok bool) {
 // every match of re, when it can tell.
 func firstClass(re *syntax.Regexp) ([]rune, bool) {
 	switch re.Op {
-	case syntax.OpCharClass, syntax.OpLiteral:
-		if c, _, ok := classItem(re); ok {
-			return c, true
-		}
-		if re.Op == syntax.OpLiteral && len(re.Rune) > 0 && re.Flags&syntax.FoldCase == 0 {
+	case syntax.OpCharClass:
+		return re.Rune, true
+	case syntax.OpLiteral:
+		if len(re.Rune) > 0 && re.Flags&syntax.FoldCase == 0 {
 			return []rune{re.Rune[0], re.Rune[0]}, true
 		}
-	case syntax.OpCapture, syntax.OpPlus:
-		return firstClass(re.Sub[0])
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
 			return firstClass(re.Sub[0])
 		}
-	case syntax.OpConcat:
+	case syntax.OpCapture, syntax.OpPlus, syntax.OpConcat:
 		if len(re.Sub) > 0 {
 			return firstClass(re.Sub[0])
 		}

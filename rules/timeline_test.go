@@ -41,22 +41,17 @@ func TestMeasuredAudioWithoutTranscript(t *testing.T) {
 	}
 }
 
-// speechUnitsByRune is speechUnits rune by rune, as the definition reads.
+// speechUnitsByRune is speechUnits as the definition reads: a CJK
+// character is a unit, and so is each run of other letters and digits.
 func speechUnitsByRune(s string) int {
-	n, inWord := 0, false
+	n, prevWord := 0, false
 	for _, r := range s {
-		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) && r >= 0x2E80:
+		cjk := r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+		word := !cjk && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'')
+		if cjk || word && !prevWord {
 			n++
-			inWord = false
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'':
-			if !inWord {
-				n++
-			}
-			inWord = true
-		default:
-			inWord = false
 		}
+		prevWord = word
 	}
 	return n
 }
