@@ -221,17 +221,19 @@ func (p *program) markGuards() {
 
 // disjoint reports whether cs and o have no character in common.
 func (cs *charSet) disjoint(o *charSet) bool {
-	if cs.ascii[0]&o.ascii[0] != 0 || cs.ascii[1]&o.ascii[1] != 0 {
-		return false
-	}
-	for i := 0; i < len(cs.ranges); i += 2 {
-		for j := 0; j < len(o.ranges); j += 2 {
-			if cs.ranges[i] <= o.ranges[j+1] && o.ranges[j] <= cs.ranges[i+1] {
-				return false
+	return cs.ascii[0]&o.ascii[0] == 0 && cs.ascii[1]&o.ascii[1] == 0 && !pairsMeet(cs.ranges, o.ranges)
+}
+
+// pairsMeet reports whether two sets of lo, hi pairs share a character.
+func pairsMeet(a, b []rune) bool {
+	for i := 0; i+1 < len(a); i += 2 {
+		for j := 0; j+1 < len(b); j += 2 {
+			if a[i] <= b[j+1] && b[j] <= a[i+1] {
+				return true
 			}
 		}
 	}
-	return true
+	return false
 }
 
 // firsts returns the characters every path from pc to a match begins by

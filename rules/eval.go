@@ -270,14 +270,6 @@ func resizeBool(b []bool, n int) []bool {
 	return b
 }
 
-// keep returns a slice of the arena holding hs, so outcomes need no
-// allocations of their own once the arena has grown.
-func (s *state) keep(hs ...hit) []hit {
-	start := len(s.arena)
-	s.arena = append(s.arena, hs...)
-	return s.arena[start:len(s.arena):len(s.arena)]
-}
-
 // join returns a slice of the arena holding every list of lists, in order.
 func (s *state) join(lists [][]hit) []hit {
 	start := len(s.arena)
@@ -290,10 +282,6 @@ func (s *state) join(lists [][]hit) []hit {
 func (s *state) textHit(m *tmatch) hit {
 	t := &s.in.Turns[m.turn]
 	return hit{turn: m.turn, turnTo: m.turn, start: m.ostart, end: m.oend, startMS: t.StartMS, endMS: max(t.EndMS, t.StartMS)}
-}
-
-func (s *state) turnHit(i int, startMS, endMS int64) hit {
-	return hit{turn: int32(i), turnTo: int32(i), start: -1, end: -1, startMS: startMS, endMS: endMS}
 }
 
 // scope selects turns.

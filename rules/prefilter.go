@@ -179,7 +179,7 @@ func leadRuns(re *syntax.Regexp) [][]rune {
 		var firsts []rune
 		for _, sub := range re.Sub {
 			f, ok := firstClass(sub)
-			if !ok || classesMeet(firsts, f) {
+			if !ok || pairsMeet(firsts, f) {
 				return nil
 			}
 			firsts = append(firsts, f...)
@@ -249,19 +249,6 @@ func firstClass(re *syntax.Regexp) ([]rune, bool) {
 		}
 	}
 	return nil, false
-}
-
-// classesMeet reports whether two classes (lo, hi pairs) share a
-// character.
-func classesMeet(a, b []rune) bool {
-	for i := 0; i+1 < len(a); i += 2 {
-		for j := 0; j+1 < len(b); j += 2 {
-			if a[i] <= b[j+1] && b[j] <= a[i+1] {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // isAssertion reports whether re is a zero-width assertion (^, $, \b...).

@@ -20,7 +20,6 @@ type Runner struct {
 	// ids are the card's items, in order; index gives each one's position.
 	ids   []string
 	index map[string]int
-	items int
 }
 
 // NewRunner returns a runner for card. version is the engine version
@@ -30,9 +29,8 @@ func NewRunner(card Card, reg *Registry, version string) *Runner {
 		index: map[string]int{}}
 	for _, s := range card.Sections {
 		for _, it := range s.Items {
-			r.index[it.ID] = r.items
+			r.index[it.ID] = len(r.ids)
 			r.ids = append(r.ids, it.ID)
-			r.items++
 		}
 	}
 	return r
@@ -69,9 +67,9 @@ func (r *Runner) Score(ctx context.Context, in *schemas.Interaction, m *schemas.
 	// with room for all its items, are laid out in place.
 	adopt := len(r.names) == 1 && errs[0] == nil && r.spread(outs[0].Findings)
 	if adopt {
-		res.Findings = outs[0].Findings[:r.items]
+		res.Findings = outs[0].Findings[:len(r.ids)]
 	} else {
-		res.Findings = make([]schemas.Finding, r.items)
+		res.Findings = make([]schemas.Finding, len(r.ids))
 	}
 	var why map[string]string // scorer → why its items were not evaluated
 	for i, name := range r.names {
@@ -133,7 +131,8 @@ func (r *Runner) place(dst, findings []schemas.Finding) {
 // (and the card has at most 256 items); it reports whether it did.
 func (r *Runner) spread(findings []schemas.Finding) bool {
 	var at [256]uint8 // the position of each finding
-	if cap(findings) < r.items || r.items > len(at) {
+	n := len(r.ids)
+	if cap(findings) < n || n > len(at) {
 		return false
 	}
 	j := 0
@@ -147,10 +146,10 @@ func (r *Runner) spread(findings []schemas.Finding) bool {
 		at[k] = uint8(j)
 		j++
 	}
-	all := findings[:r.items]
+	all := findings[:n]
 	// From the last, as k <= at[k]: nothing is overwritten before it is
 	// moved. next is the first position laid out.
-	next := r.items
+	next := n
 	for k := len(findings) - 1; k >= 0; k-- {
 		j := int(at[k])
 		clear(all[j+1 : next])

@@ -39,12 +39,11 @@ type Matcher struct {
 	bmp    [256]*[256]uint16
 	astral map[rune]uint16
 	// han is the class of the code points U+3000-U+9FFF by their UTF-8
-	// bytes E3-E9 xx yy: han[(E3-E9 - 0xE3)<<16 | yy<<8 | xx], as two
-	// bytes load in little-endian order. It is
-	// notHan for those not Han (see isHan), for xx yy that are not
-	// continuation bytes and for the indexes past E9, which make the
-	// table's size a power of two: a scanner looks up three bytes with no
-	// other test than that of the first.
+	// bytes E3-E9 xx yy, at hanIndex(E3-E9 - 0xE3, xx, yy). It is notHan
+	// for those not Han (see isHan), for xx yy that are not continuation
+	// bytes and for the indexes past E9, which make the table's size a
+	// power of two: a scanner looks up three bytes with no other test
+	// than that of the first.
 	han    *[hanSize]uint16
 	nclass int
 	// unitOf[c] is the unit (see units) of class c, -1 for none.
@@ -262,7 +261,7 @@ func (m *Matcher) classes(phrases []string) bool {
 	}
 	for r := rune(0x3000); r <= 0x9fff; r++ {
 		if isHan(r) {
-			m.han[(r>>12-3)<<16|(r&0x3f|0x80)<<8|(r>>6&0x3f|0x80)] = m.class(r)
+			m.han[hanIndex(byte(r>>12-3), byte(r>>6&0x3f|0x80), byte(r&0x3f|0x80))] = m.class(r)
 		}
 	}
 	return true
@@ -273,6 +272,12 @@ const notHan = 1<<16 - 1
 
 // hanSize is the size of Matcher.han.
 const hanSize = 8 << 16
+
+// hanIndex is the place in Matcher.han of the bytes 0xE3+lead b1 b2 (the
+// two last read in one load).
+func hanIndex(lead, b1, b2 byte) int {
+	return (int(lead)<<16 | int(uint16(b1)|uint16(b2)<<8)) & (hanSize - 1)
+}
 
 // class returns the class of r (0: in no phrase).
 func (m *Matcher) class(r rune) uint16 {

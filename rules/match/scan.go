@@ -176,7 +176,7 @@ func (sc *Scanner) han(s string, i int, k int32, state uint32) (int, int32, uint
 	j := 0 // run[j:] is next; the form of the loop spares bounds checks
 	for ; j < len(run)-2; j += 3 {
 		lead := run[j] - 0xe3
-		c := han[(int(lead)<<16|int(uint16(run[j+1])|uint16(run[j+2])<<8))&(hanSize-1)]
+		c := han[hanIndex(lead, run[j+1], run[j+2])]
 		if lead > 0xe9-0xe3 || c == notHan {
 			if b := run[j]; (b == 0xe3 || b == 0xef) && sc.punctBeforeHan(run[j:], int32(i+j), k) {
 				continue
@@ -204,7 +204,7 @@ func (sc *Scanner) punctBeforeHan(s string, idx, k int32) bool {
 	if len(s) < 6 || !isCJKPunct(s[0], s[1], s[2]) || s[2]&0xc0 != 0x80 {
 		return false
 	}
-	if lead := s[3] - 0xe3; lead > 0xe9-0xe3 || sc.m.han[(int(lead)<<16|int(uint16(s[4])|uint16(s[5])<<8))&(hanSize-1)] == notHan {
+	if lead := s[3] - 0xe3; lead > 0xe9-0xe3 || sc.m.han[hanIndex(lead, s[4], s[5])] == notHan {
 		return false
 	}
 	if sc.m.origOther != nil {
